@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// Makes a fresh checkout runnable: `npm start` and `npm test` call this first (prestart/pretest).
+//
+// Plain Node ESM with no dependencies, because it runs before node_modules exists. It walks a
+// list of requirements; each has a cheap local `check()` (no network) and, where we can, an
+// `install()`. When everything is present it only stats a few files and returns.
+// Later additions (Chromium for e2e, Kafka jars) are one more entry in REQUIREMENTS.
+
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const QUIET = process.env.TRIBUTARY_SETUP_QUIET === '1';
+
+/** @param {string} line */
+const say = (line) => {
+  if (!QUIET) console.log(`[setup] ${line}`);
+};
+
+class SetupError extends Error {}
+
+/**
+ * @typedef {object} Requirement
+ * @property {string} name          short label for the log lines
+ * @property {() => string | null} check   null when satisfied, else why not (one short phrase)
+ * @property {(why: string) => void} [install]  makes check() pass, or throws SetupError
+ * @property {string} [hint]        what a person can do when we can't install it ourselves
+ */
+
+/** @type {Requirement[]} */
+const REQUIREMENTS = [
+  {
+    name: 'node',
+    check: () => (nodeAtLeast(20, 19) ? null : `Node ${process.versions.node} is too old`),
+    hint: 'Install Node.js 20.19 or newer (20.x or 22.x); see "engines" in package.json.',
+  },
+  {
+    name: 'npm dependencies',
+    check: npmDependenciesState,
+    install: installNpmDependencies,
+  },
+  {
+    name: 'redis-server',
+    check: () => (findOnPath('redis-server') ? null : 'redis-server is not on PATH'),
+    install: () => aptInstall(['redis-server']),
+    hint: 'Install Redis 6.2 or newer so that `redis-server` is on PATH, e.g. `sudo apt-get install -y redis-server`.',
+  },
+];
+
+function main() {
+  for (const req of REQUIREMENTS) {
+    const missing = req.check();
+    if (missing === null) continue;
+    if (!req.install) throw new SetupError(`${req.name}: ${missing}. ${req.hint ?? ''}`.trim());
+    say(`${req.name}: ${missing}; installing…`);
+    req.install(missing);
+    const still = req.check();
+    if (still !== null) {
+      throw new SetupError(`${req.name}: still not ready after installing (${still}). ${req.hint ?? ''}`.trim());
+    }
+    say(`${req.name}: ready`);
+  }
+  say('everything is in place');
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm
+
+/** @returns {string | null} */
+function npmDependenciesState() {
+  const lock = join(ROOT, 'package-lock.json');
+  // npm writes node_modules/.package-lock.json (the "hidden lockfile") after every install.
+  const hidden = join(ROOT, 'node_modules', '.package-lock.json');
+  if (!existsSync(join(ROOT, 'node_modules'))) return 'node_modules is missing';
+  if (!existsSync(hidden)) return 'node_modules was not installed by npm 7+';
+  if (!existsSync(lock)) {
+    return mtimeMs(join(ROOT, 'package.json')) > mtimeMs(hidden) ? 'package.json changed since the last install' : null;
+  }
+  if (mtimeMs(lock) <= mtimeMs(hidden)) return null;
+  // The lockfile is newer. npm writes both files within milliseconds and in either order, and
+  // `npm ci` wipes node_modules, so confirm that the installed versions really differ first.
+  return installedMatchesLock(lock, hidden) ? null : 'package-lock.json is newer than node_modules';
+}
+
+/**
+ * Every package in the lockfile is installed at the locked version; optional packages may be
+ * absent (platform-specific binaries are skipped on other platforms).
+ * @param {string} lockPath @param {string} hiddenPath
+ */
+function installedMatchesLock(lockPath, hiddenPath) {
+  try {
+    const locked = JSON.parse(readFileSync(lockPath, 'utf8')).packages ?? {};
+    const installed = JSON.parse(readFileSync(hiddenPath, 'utf8')).packages ?? {};
+    for (const [path, entry] of Object.entries(locked)) {
+      if (path === '') continue;
+      const have = installed[path];
+      if (!have) {
+        if (entry.optional || entry.devOptional) continue;
+        return false;
+      }
+      if (have.version !== entry.version) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** @param {string} why */
+function installNpmDependencies(why) {
+  const hasLock = existsSync(join(ROOT, 'package-lock.json'));
+  // `npm ci` installs exactly the lockfile, which is what a clean checkout and CI want.
+  const args = hasLock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  say(`running npm ${args[0]} (${why})`);
+  run('npm', args, { cwd: ROOT }, `npm ${args[0]} failed; see the npm output above.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Debian packages
+
+/** @param {string[]} packages */
+function aptInstall(packages) {
+  if (!findOnPath('apt-get')) {
+    throw new SetupError(`${packages.join(', ')} is missing and this is not a Debian/Ubuntu system (no apt-get).`);
+  }
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    throw new SetupError(
+      `${packages.join(', ')} is missing and installing it needs root: run \`sudo apt-get install -y ${packages.join(' ')}\`.`,
+    );
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // We never use the system service a package brings along (Tributary starts its own private
+  // redis-server on a free port), and on this kind of machine port 6379 may already be taken
+  // by someone else's Redis. A temporary policy-rc.d tells dpkg not to start services at all,
+  // so the install neither collides with nor adds a daemon on the machine's port. An existing
+  // policy-rc.d is left as it is.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) writeFileSync(policy, '#!/bin/sh\n# temporary, from tributary scripts/setup.mjs\nexit 101\n', { mode: 0o755 });
+  try {
+    say('apt-get update');
+    run('apt-get', ['update', '-qq'], { env }, 'apt-get update failed; see its output above.');
+    say(`apt-get install ${packages.join(' ')}`);
+    run(
+      'apt-get',
+      ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+      { env },
+      `apt-get install ${packages.join(' ')} failed; see its output above.`,
+    );
+  } finally {
+    if (ownPolicy) rmSync(policy, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+/**
+ * @param {string} cmd @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} opts @param {string} failure
+ */
+function run(cmd, args, opts, failure) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (result.error) throw new SetupError(`${failure} (${result.error.message})`);
+  if (result.status !== 0) throw new SetupError(`${failure} (exit code ${result.status ?? result.signal})`);
+}
+
+/** @param {string} name @returns {string | null} */
+function findOnPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** @param {string} path */
+function mtimeMs(path) {
+  return statSync(path).mtimeMs;
+}
+
+/** @param {number} major @param {number} minor */
+function nodeAtLeast(major, minor) {
+  const [maj = 0, min = 0] = process.versions.node.split('.').map(Number);
+  return maj > major || (maj === major && min >= minor);
+}
+
+try {
+  main();
+} catch (err) {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`[setup] FAILED: ${message}`);
+  if (!(err instanceof SetupError) && err instanceof Error && err.stack) console.error(err.stack);
+  process.exit(1);
+}

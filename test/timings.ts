@@ -1,0 +1,41 @@
+import type { WorkerOptions } from 'bullmq';
+
+/**
+ * THE BullMQ lock and stall timings for tests — spread them into every test Worker:
+ * `new Worker(name, processor, { connection, prefix, ...TEST_BULLMQ_TIMINGS })`.
+ *
+ * Production defaults (30 s locks, 30 s stall checks) would make a crash test wait a minute. These
+ * are short enough that a stalled job is noticed within ~10 s, yet steady on a 2-core machine
+ * running two test files at once, where an event loop can pause for a second or two (GC, module
+ * transforms, the other worker). Change them here, nowhere else.
+ */
+export const TEST_BULLMQ_TIMINGS = {
+  /**
+   * 5000 ms a job lock lives without renewal. Long enough to survive two late renewals on a busy
+   * box; a crashed worker's job is free again after at most this long.
+   */
+  lockDuration: 5000,
+  /**
+   * 1000 ms between lock renewals: five per lock, not BullMQ's default two (half the duration),
+   * so that a single event-loop pause of 2–3 s doesn't lose a healthy job's lock. One small Lua
+   * call per second per worker costs nothing.
+   */
+  lockRenewTime: 1000,
+  /**
+   * 2000 ms between stall checks. BullMQ needs two consecutive checks to call a job stalled, so a
+   * dead worker's job moves on after about lockDuration + 2 × stalledInterval ≈ 9 s, inside the
+   * 20 s test timeout.
+   */
+  stalledInterval: 2000,
+  /**
+   * 1, BullMQ's default: a job recovered from one stall runs again, the second stall fails it.
+   * Kept equal to production so that tests exercise the real policy.
+   */
+  maxStalledCount: 1,
+  /**
+   * 1 second (BullMQ counts this one in seconds) that an idle worker long-polls for a job, instead
+   * of 5. New jobs wake a waiting worker at once either way; a short poll just lets idle workers
+   * notice `close()` quickly, which keeps test teardown fast.
+   */
+  drainDelay: 1,
+} as const satisfies Pick<WorkerOptions, 'lockDuration' | 'lockRenewTime' | 'stalledInterval' | 'maxStalledCount' | 'drainDelay'>;
