@@ -1,0 +1,114 @@
+/**
+ * The runtime contract: how the engine runs a node. Server-only in use, but types only here, so
+ * importing it costs nothing. A runtime receives everything it may use through an explicit
+ * context — never a global — so it can be run by one test harness with fakes of nothing but the
+ * outside world.
+ */
+import type { Expression } from './runtime-expression';
+import type { HttpClient } from './runtime-http';
+
+export type { Expression } from './runtime-expression';
+export type { HttpClient } from './runtime-http';
+
+/** What travels along edges. `id` is deterministic (see DESIGN.md "Message ids"). */
+export interface Message<P = unknown> {
+  id: string;
+  /** The run this message belongs to: the id of the source message that started it. */
+  runId: string;
+  payload: P;
+  meta: MessageMeta;
+}
+
+export interface MessageMeta {
+  flowId: string;
+  revision: number;
+  /** The port this message arrived on (`in` for most nodes; a merge's input names). */
+  port: string;
+  /** When the run's source emitted its first message (ms since epoch). */
+  startedAt: number;
+  /** Runs a merge joined into this message. */
+  joinedRuns?: string[];
+  /** Free-form, JSON-only, small: e.g. a webhook's request headers (secrets stripped). */
+  attrs?: Record<string, unknown>;
+}
+
+/** One message a node emits: onto which output port, with which payload. */
+export interface Emission {
+  port: string;
+  payload: unknown;
+  /** Attributes merged into the downstream message's `meta.attrs`. */
+  attrs?: Record<string, unknown>;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Durable state scoped to one node of one deployed flow (Redis underneath). Every key gets a TTL:
+ * Redis runs with `noeviction`, so a key without one is a slow outage.
+ */
+export interface NodeState {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSec: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** A stored credential, decrypted only for the node that names it. Never logged or traced. */
+export type Credential =
+  | { type: 'http-basic'; username: string; password: string }
+  | { type: 'http-bearer'; token: string }
+  | { type: 'http-header'; name: string; value: string }
+  | { type: 'kafka-sasl'; mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+
+export interface Credentials {
+  /** Throws a permanent error when the credential doesn't exist or has another type. */
+  get<T extends Credential['type']>(name: string, type: T | T[]): Promise<Extract<Credential, { type: T }>>;
+}
+
+/** Everything a node may use while it handles one message. */
+export interface NodeContext<C = Record<string, unknown>> {
+  readonly flowId: string;
+  readonly revision: number;
+  readonly nodeId: string;
+  /** 1 on the first attempt. */
+  readonly attempt: number;
+  /** The node's config with schema defaults applied. */
+  readonly config: C;
+  /** JSONata with guardrails; compiled expressions are cached per deploy. */
+  expression(source: string): Expression;
+  readonly log: Logger;
+  readonly state: NodeState;
+  readonly credentials: Credentials;
+  /** Aborted when the node's timeout passes or the worker shuts down. */
+  readonly signal: AbortSignal;
+  /** The only way a node may speak HTTP: refuses forbidden addresses, bounded in time and size. */
+  readonly http: HttpClient;
+  /**
+   * The idempotency key of this execution (from the policy's key, or derived from the message
+   * id and node): HTTP nodes send it as `Idempotency-Key`.
+   */
+  readonly idempotencyKey: string;
+}
+
+/**
+ * A node type's runtime. `run` handles one message and returns what to emit; throwing a
+ * `TransientError` asks for a retry, a `PermanentError` (or any error the engine can't classify
+ * as transient) fails the message for good and applies the node's onError policy.
+ */
+export interface NodeRuntime<C = Record<string, unknown>> {
+  type: string;
+  /** Once per deploy, before any message: compile what can be compiled, fail on bad config. */
+  prepare?(ctx: PrepareContext<C>): Promise<void> | void;
+  run(ctx: NodeContext<C>, message: Message): Promise<Emission[]>;
+}
+
+export interface PrepareContext<C> {
+  readonly flowId: string;
+  readonly nodeId: string;
+  readonly config: C;
+  expression(source: string): Expression;
+}

@@ -1,0 +1,35 @@
+/**
+ * The node-spec contract: what every node type exports from its `spec.ts`. Isomorphic and
+ * plain data (it is served as JSON by `GET /api/nodes`), so the editor builds its palette,
+ * forms and port handles from exactly what validation and the engine use.
+ *
+ * A spec.ts starts with a short contract header: ports, what it emits, which errors are
+ * transient and which permanent.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { CatalogueEntry } from '../flows/catalogue';
+
+export interface NodeSpec<S extends TSchema = TSchema> extends CatalogueEntry {
+  /** Shown on the palette and the node, e.g. "HTTP request". */
+  title: string;
+  /** Markdown shown in the inspector: what it does, its ports, its guarantees. */
+  docs: string;
+  /** A short hint for the palette search ("map transform jsonata reshape"). */
+  keywords?: string[];
+  /** JSON Schema of `config` with defaults, as TypeBox builds it. */
+  configSchema: S;
+  /** Kinds of named credentials the config may reference (fields with `format: "credential"`). */
+  credentialTypes?: CredentialType[];
+  /** True when the node has a runtime in this build; false for specs whose runtime is planned. */
+  implemented?: boolean;
+}
+
+/** The config type of a spec, derived from its schema. */
+export type ConfigOf<T> = T extends NodeSpec<infer S> ? Static<S> : never;
+
+/** Named credentials are kept apart from flows; nodes name them. */
+export const CREDENTIAL_TYPES = ['http-basic', 'http-bearer', 'http-header', 'kafka-sasl'] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+/** Identity with type inference: `export const spec = defineSpec({ … })`. */
+export const defineSpec = <S extends TSchema>(spec: NodeSpec<S>): NodeSpec<S> => spec;
