@@ -1,0 +1,91 @@
+/**
+ * webhook — source. Receives HTTP requests at `/hooks/<flowId><path>` (served by the server).
+ *
+ * Ports:     (no inputs) → out
+ * Emits:     one message per accepted request; payload = the body (JSON or form parsed, text as a
+ *            string; the query object for GET), attrs `{ method, path, params, query, headers }`
+ *            with the authorization, cookie, signature and credential headers stripped. Its id
+ *            derives from the idempotency header when present, else a fresh id.
+ * Answers:   202 `{ runId }` once the message is durably enqueued; 200 with the original run id
+ *            for an idempotency key already accepted; 401 when auth fails; 503 + Retry-After
+ *            under back-pressure.
+ * Transient: Redis unreachable (503, the caller retries).
+ * Permanent: none after acceptance; bad requests are refused before anything is enqueued.
+ */
+import { Type } from '@sinclair/typebox';
+import { SINGLE_OUTPUT } from '../../../flows/ports';
+import { CredentialRef } from '../../fields';
+import { Choice, HEADER_NAME_PATTERN, requiredWhen } from '../../shared/schema';
+import { defineSpec, type ConfigOf } from '../../spec';
+
+/** `/orders`, `/shop/orders/:id`: safe segments, no dot-segments, no empty segment. */
+export const WEBHOOK_PATH_PATTERN = '^(/(:[A-Za-z][A-Za-z0-9_]{0,39}|[A-Za-z0-9_~-]+(\\.[A-Za-z0-9_~-]+)*))+$';
+
+const AuthSchema = Type.Object(
+  {
+    mode: Choice(['none', 'shared-secret', 'hmac'], {
+      title: 'Mode',
+      description: '`shared-secret`: the request must carry the credential\'s header and value. `hmac`: the body must be signed with the credential\'s value as key.',
+      default: 'none',
+    }),
+    credential: Type.Optional(CredentialRef('http-header', { description: 'A stored http-header credential: its header and value (shared-secret), or its value as the HMAC key.' })),
+    signatureHeader: Type.String({
+      title: 'Signature header',
+      description: 'Header carrying the HMAC of the raw body (mode hmac); a `sha256=` or `sha512=` prefix is accepted.',
+      pattern: HEADER_NAME_PATTERN,
+      default: 'X-Signature',
+    }),
+    algorithm: Choice(['sha256', 'sha512'], { title: 'HMAC algorithm', default: 'sha256' }),
+    encoding: Choice(['hex', 'base64'], { title: 'Signature encoding', default: 'hex' }),
+  },
+  {
+    title: 'Authentication',
+    additionalProperties: false,
+    default: {},
+    ...requiredWhen('mode', ['shared-secret', 'hmac'], ['credential']),
+  },
+);
+
+export const spec = defineSpec({
+  type: 'webhook',
+  category: 'source',
+  title: 'Webhook',
+  keywords: ['webhook', 'http', 'endpoint', 'receive', 'callback', 'post', 'hmac'],
+  docs: [
+    'Receives HTTP requests at `/hooks/<flowId><path>` and starts a run for each.',
+    '',
+    '**Config**',
+    '- `path`: starts with `/`; letters, digits, `-_.~`, and `:name` segments captured into `params` (e.g. `/orders/:id`).',
+    '- `method`: `POST` (default), `PUT`, `PATCH`, `DELETE` or `GET`.',
+    '- `auth`: `none` (default); `shared-secret` — the request must carry the header and value of an http-header',
+    '  credential; `hmac` — `signatureHeader` must hold the HMAC (`algorithm`, `encoding`) of the raw body keyed',
+    '  with the credential\'s value. Comparisons are constant-time.',
+    '- `idempotencyHeader`: the request header whose value identifies a delivery (default `Idempotency-Key`).',
+    '',
+    '**Ports**: `out` — payload is the body (for `GET`, the query); method, path, params, query and headers are in',
+    'the message attributes, with authorization, cookie and secret headers removed.',
+    '',
+    '**Answers**: `202 { runId }` once the message is durably enqueued — nothing acknowledged is lost. The same',
+    'idempotency key again answers `200` with the original run id and starts nothing. `401` when auth fails;',
+    '`503` with `Retry-After` while the flow is over its backlog limit.',
+  ].join('\n'),
+  configSchema: Type.Object(
+    {
+      path: Type.String({ title: 'Path', description: 'Under `/hooks/<flowId>`, e.g. `/orders`.', pattern: WEBHOOK_PATH_PATTERN, maxLength: 200 }),
+      method: Choice(['POST', 'PUT', 'PATCH', 'DELETE', 'GET'], { title: 'Method', default: 'POST' }),
+      auth: AuthSchema,
+      idempotencyHeader: Type.String({
+        title: 'Idempotency header',
+        description: 'Request header identifying a delivery; a repeated value answers with the original run.',
+        pattern: HEADER_NAME_PATTERN,
+        default: 'Idempotency-Key',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+  ports: { inputs: [], outputs: SINGLE_OUTPUT },
+  credentialTypes: ['http-header'],
+  implemented: false,
+});
+
+export type WebhookConfig = ConfigOf<typeof spec>;
