@@ -9,14 +9,25 @@
  * Compiled validators are cached per schema object.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import type { DataValidationCxt } from 'ajv/dist/types';
+import type { DataValidationCxt, RegExpEngine } from 'ajv/dist/types';
+import { Re2RegexEngine } from './regex-engine';
 import addFormats from 'ajv-formats';
 import { checkExpression } from './expression';
 import { readPointer } from './pointer';
 
-/** Ajv for user-written schemas (the validate node): plain JSON Schema, no Tributary keywords. */
+/**
+ * Ajv's `code.regExp` option with the linear-time engine: every `pattern` and
+ * `patternProperties` regex of a user schema runs on RE2, so no schema can backtrack
+ * catastrophically on user data, and one RE2 can't run (backreferences, lookaround) fails to
+ * compile instead of being accepted.
+ */
+export const linearRegExp: RegExpEngine = Object.assign((pattern: string, flags: string) => new Re2RegexEngine(pattern, flags), {
+  code: 'Re2RegexEngine',
+});
+
+/** Ajv for user-written schemas (the validate node): plain JSON Schema, no Tributary keywords, RE2 regexes. */
 export function createUserSchemaAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true });
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true, code: { regExp: linearRegExp } });
   addFormats(ajv);
   return ajv;
 }

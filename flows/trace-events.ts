@@ -41,7 +41,8 @@ export interface TraceOutput {
 export interface TraceEvents {
   'run:started': TraceBase & { messageId: string; nodeId: string; input: Preview };
   'node:started': NodeTraceBase & { input: Preview };
-  'node:completed': NodeTraceBase & { durationMs: number; outputs: TraceOutput[] };
+  /** `result`: what a node noted besides its outputs (a sink's response, a logged value). */
+  'node:completed': NodeTraceBase & { durationMs: number; outputs: TraceOutput[]; result?: Preview };
   /** A failed attempt; `outcome` says what happens next. */
   'node:failed': NodeTraceBase & {
     durationMs: number;

@@ -88,6 +88,18 @@ export interface NodeContext<C = Record<string, unknown>> {
   /** The only way a node may speak HTTP: refuses forbidden addresses, bounded in time and size. */
   readonly http: HttpClient;
   /**
+   * A value built once per deployed revision of this node and reused for every message (a
+   * compiled user schema, a parsed template). `key` tells apart several values of one node.
+   */
+  memo<T>(key: string, build: () => T): T;
+  /**
+   * Records what this execution produced besides its emissions — a sink's HTTP response, a
+   * logged value — shown as a bounded, redacted preview in the node's trace. Last call wins.
+   */
+  note(result: unknown): void;
+  /** The data directory of this process (`TRIBUTARY_DATA`); a node that writes files stays under it. */
+  readonly dataDir: string;
+  /**
    * The idempotency key of this execution (from the policy's key, or derived from the message
    * id and node): HTTP nodes send it as `Idempotency-Key`.
    */
@@ -101,14 +113,13 @@ export interface NodeContext<C = Record<string, unknown>> {
  */
 export interface NodeRuntime<C = Record<string, unknown>> {
   type: string;
-  /** Once per deploy, before any message: compile what can be compiled, fail on bad config. */
+  /**
+   * Once per deployed revision, before any message: compile what can be compiled (into `memo`)
+   * and throw on a config that can't work, so a deploy fails instead of every message.
+   */
   prepare?(ctx: PrepareContext<C>): Promise<void> | void;
   run(ctx: NodeContext<C>, message: Message): Promise<Emission[]>;
 }
 
-export interface PrepareContext<C> {
-  readonly flowId: string;
-  readonly nodeId: string;
-  readonly config: C;
-  expression(source: string): Expression;
-}
+/** What `prepare` may use: enough to compile and check, nothing that acts on the world. */
+export type PrepareContext<C> = Pick<NodeContext<C>, 'flowId' | 'revision' | 'nodeId' | 'config' | 'expression' | 'memo' | 'log'>;

@@ -48,7 +48,7 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
-  implemented: false,
+  implemented: true,
 });
 
 export type FileConfig = ConfigOf<typeof spec>;

@@ -62,7 +62,7 @@ export const spec = defineSpec({
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
   credentialTypes: HTTP_CREDENTIAL_TYPES,
-  implemented: false,
+  implemented: true,
 });
 
 export type HttpRequestConfig = ConfigOf<typeof spec>;

@@ -39,7 +39,7 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
-  implemented: false,
+  implemented: true,
 });
 
 export type LogConfig = ConfigOf<typeof spec>;

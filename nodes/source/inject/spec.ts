@@ -34,7 +34,7 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
-  implemented: false,
+  implemented: true,
 });
 
 export type InjectConfig = ConfigOf<typeof spec>;

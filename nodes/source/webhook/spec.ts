@@ -85,7 +85,7 @@ export const spec = defineSpec({
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: ['http-header'],
-  implemented: false,
+  implemented: true,
 });
 
 export type WebhookConfig = ConfigOf<typeof spec>;

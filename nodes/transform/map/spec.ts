@@ -34,7 +34,7 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: SINGLE_OUTPUT },
-  implemented: false,
+  implemented: true,
 });
 
 export type MapConfig = ConfigOf<typeof spec>;

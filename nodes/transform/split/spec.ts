@@ -37,7 +37,7 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: SINGLE_OUTPUT },
-  implemented: false,
+  implemented: true,
 });
 
 export type SplitConfig = ConfigOf<typeof spec>;

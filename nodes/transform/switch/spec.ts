@@ -57,7 +57,7 @@ export const spec = defineSpec({
       { kind: 'fixed', name: 'otherwise', when: { path: '/config/otherwise', in: [true] } },
     ],
   },
-  implemented: false,
+  implemented: true,
 });
 
 export type SwitchConfig = ConfigOf<typeof spec>;

@@ -1,0 +1,32 @@
+/**
+ * Turns a named HTTP credential into the header that carries it, the same way for every node that
+ * speaks HTTP (http-request, saga actions, http-poll). The secret goes into the returned header
+ * only: callers never log or trace it.
+ */
+import type { Credential, Credentials } from '../runtime';
+
+export type HttpCredentialType = 'http-basic' | 'http-bearer' | 'http-header';
+const HTTP_TYPES: HttpCredentialType[] = ['http-basic', 'http-bearer', 'http-header'];
+
+/** The header `[name, value]` for the credential called `name` (permanent error when missing or of another type). */
+export async function credentialHeader(credentials: Credentials, name: string): Promise<[string, string]> {
+  return headerOf(await credentials.get(name, HTTP_TYPES));
+}
+
+export function headerOf(credential: Extract<Credential, { type: HttpCredentialType }>): [string, string] {
+  switch (credential.type) {
+    case 'http-basic':
+      return ['Authorization', `Basic ${Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64')}`];
+    case 'http-bearer':
+      return ['Authorization', `Bearer ${credential.token}`];
+    case 'http-header':
+      return [credential.name, credential.value];
+  }
+}
+
+/** Sets a header, replacing any other spelling of the same name (header names are case-insensitive). */
+export function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  for (const existing of Object.keys(headers)) if (existing.toLowerCase() === lower) delete headers[existing];
+  headers[name] = value;
+}

@@ -1,0 +1,16 @@
+/**
+ * webhook (ingest side) — the server authenticates the request and the engine durably enqueues a
+ * source message whose payload is the body (the query for GET) and whose `meta.attrs` hold
+ * `{ method, path, params, query, headers }` with secret headers already stripped. The runtime
+ * passes both on, so the request's attributes reach every node downstream.
+ */
+import type { NodeRuntime } from '../../runtime';
+import type { WebhookConfig } from './spec';
+
+export const runtime: NodeRuntime<WebhookConfig> = {
+  type: 'webhook',
+  run: async (_ctx, message) => {
+    const { attrs } = message.meta;
+    return [{ port: 'out', payload: message.payload, ...(attrs !== undefined && { attrs }) }];
+  },
+};
