@@ -1,0 +1,81 @@
+/**
+ * Builds the explicit context a node runtime receives — nothing more than the contract in
+ * nodes/runtime.ts offers, every piece scoped to this node, this revision and this message.
+ */
+import type { Redis } from 'ioredis';
+import type { Credentials, Logger, NodeContext, NodeState } from '../nodes/runtime';
+import type { HttpClient } from '../nodes/runtime-http';
+import type { Keys } from './keys';
+import { cachedExpression, type NodeCache } from './plans';
+import type { PlanNode } from './plan';
+
+export interface ContextParts {
+  redis: Redis;
+  keys: Keys;
+  credentials: Credentials;
+  http: HttpClient;
+  dataDir: string;
+  /** A logger carrying the given ids. */
+  log(fields: { flowId: string; nodeId: string; runId: string; messageId: string }): Logger;
+}
+
+/** Node state in Redis, one key per state key, every one with a TTL. */
+export function nodeState(redis: Redis, keys: Keys, flowId: string, nodeId: string): NodeState {
+  return {
+    async get<T>(key: string) {
+      const json = await redis.get(keys.nodeState(flowId, nodeId, key));
+      return json === null ? undefined : (JSON.parse(json) as T);
+    },
+    async set(key, value, ttlSec) {
+      await redis.set(keys.nodeState(flowId, nodeId, key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec)));
+    },
+    async delete(key) {
+      await redis.del(keys.nodeState(flowId, nodeId, key));
+    },
+  };
+}
+
+export function memoOf(cache: NodeCache) {
+  return <T>(key: string, build: () => T): T => {
+    if (!cache.memo.has(key)) cache.memo.set(key, build());
+    return cache.memo.get(key) as T;
+  };
+}
+
+export function createNodeContext(
+  parts: ContextParts,
+  run: {
+    flowId: string;
+    revision: number;
+    node: PlanNode;
+    runId: string;
+    messageId: string;
+    attempt: number;
+    idempotencyKey: string;
+    signal: AbortSignal;
+    cache: NodeCache;
+    note(result: unknown): void;
+  },
+): NodeContext {
+  return {
+    flowId: run.flowId,
+    revision: run.revision,
+    nodeId: run.node.id,
+    attempt: run.attempt,
+    config: run.node.config,
+    // Bound to this execution's signal, so a timeout stops an evaluation that awaits.
+    expression: (source) => {
+      const compiled = cachedExpression(run.cache, source);
+      return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal }) };
+    },
+    note: run.note,
+    memo: memoOf(run.cache),
+    log: parts.log({ flowId: run.flowId, nodeId: run.node.id, runId: run.runId, messageId: run.messageId }),
+    state: nodeState(parts.redis, parts.keys, run.flowId, run.node.id),
+    credentials: parts.credentials,
+    signal: run.signal,
+    http: parts.http,
+    dataDir: parts.dataDir,
+    idempotencyKey: run.idempotencyKey,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Dead letters as users handle them: list, inspect, replay (optionally with an edited payload)
+ * into the node with the same id in the currently deployed revision, or discard. Replay enqueues
+ * before it removes the letter, so a crash in between can at worst leave a letter that was
+ * already replayed — never lose one.
+ */
+import { deliveryJob, type DeliveryJob } from './delivery';
+import { nodeOf, type Plan } from './plan';
+import type { Retention } from './retention';
+import type { DeadLetter, DeadLetterStore } from './stores/dead-letters';
+import type { RunStore } from './stores/runs';
+
+export class DeadLetterNotFoundError extends Error {
+  override readonly name = 'DeadLetterNotFoundError';
+}
+
+/** Replay is impossible as asked: the flow isn't deployed, or its node or port is gone. */
+export class ReplayConflictError extends Error {
+  override readonly name = 'ReplayConflictError';
+}
+
+export interface DeadLetterServiceDeps {
+  store: DeadLetterStore;
+  runs: RunStore;
+  retention: Retention;
+  currentPlan(flowId: string): Promise<Plan | undefined>;
+  enqueue(flowId: string, jobs: DeliveryJob[]): Promise<void>;
+}
+
+export interface ReplayResult {
+  id: string;
+  jobId: string;
+  runId: string;
+  revision: number;
+}
+
+export class DeadLetterService {
+  constructor(private readonly deps: DeadLetterServiceDeps) {}
+
+  list(flowId: string, query: { offset?: number; limit?: number; nodeId?: string } = {}) {
+    return this.deps.store.list(flowId, { offset: query.offset ?? 0, limit: query.limit ?? 50, ...(query.nodeId !== undefined && { nodeId: query.nodeId }) });
+  }
+
+  get(flowId: string, id: string): Promise<DeadLetter | undefined> {
+    return this.deps.store.get(flowId, id);
+  }
+
+  add(letter: DeadLetter): Promise<boolean> {
+    return this.deps.store.add(letter).then((r) => (typeof r === 'boolean' ? r : Boolean(r)));
+  }
+
+  count(flowId: string): Promise<number> {
+    return this.deps.store.count(flowId);
+  }
+
+  async replay(flowId: string, id: string, edit?: { payload: unknown }): Promise<ReplayResult> {
+    const letter = await this.deps.store.get(flowId, id);
+    if (!letter) throw new DeadLetterNotFoundError(`no dead letter "${id}" in flow "${flowId}"`);
+    const plan = await this.deps.currentPlan(flowId);
+    if (!plan) throw new ReplayConflictError(`flow "${flowId}" is not deployed; deploy it to replay`);
+    const node = nodeOf(plan, letter.nodeId);
+    if (!node) throw new ReplayConflictError(`node "${letter.nodeId}" is not in the deployed revision ${plan.revision}`);
+    const message = {
+      ...letter.message,
+      payload: edit ? edit.payload : letter.message.payload,
+      meta: { ...letter.message.meta, revision: plan.revision },
+    };
+    const job = deliveryJob(plan, { node: node.id, port: letter.port }, message, this.deps.retention, letter.replays + 1);
+    // The token makes the reopen count once even when this replay is retried.
+    await this.deps.runs.reopen(flowId, message.runId, 1, { token: job.opts.jobId, revision: plan.revision });
+    await this.deps.enqueue(flowId, [job]);
+    await this.deps.store.remove(flowId, id);
+    return { id, jobId: job.opts.jobId, runId: message.runId, revision: plan.revision };
+  }
+
+  discard(flowId: string, id: string): Promise<boolean> {
+    return this.deps.store.remove(flowId, id);
+  }
+
+  /** Replays every letter (of one node, when given); returns what was replayed and what couldn't be. */
+  async replayAll(flowId: string, filter: { nodeId?: string } = {}) {
+    const replayed: ReplayResult[] = [];
+    const refused: Array<{ id: string; reason: string }> = [];
+    for (const id of await this.deps.store.ids(flowId, filter)) {
+      try {
+        replayed.push(await this.replay(flowId, id));
+      } catch (error) {
+        refused.push({ id, reason: (error as Error).message });
+      }
+    }
+    return { replayed, refused };
+  }
+
+  async discardAll(flowId: string, filter: { nodeId?: string } = {}): Promise<number> {
+    let n = 0;
+    for (const id of await this.deps.store.ids(flowId, filter)) if (await this.deps.store.remove(flowId, id)) n++;
+    return n;
+  }
+}

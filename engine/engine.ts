@@ -1,0 +1,218 @@
+/**
+ * The engine of one process: deploys flows (plans stored per revision in Redis), runs their
+ * deliveries on BullMQ workers, and takes messages in. Several processes on one Redis share the
+ * work: each follows the deployments through Redis (a hash plus a pub/sub channel), so a worker
+ * started anywhere picks up every deployed flow.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Catalogue } from '../flows/catalogue';
+import type { NodeRuntime } from '../nodes/runtime';
+import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
+import { CredentialStore } from './credentials';
+import { DeadLetterService } from './dead-letter-service';
+import type { Delivery, DeliveryJob } from './delivery';
+import { Deployments } from './deployments';
+import { DEFAULT_WORKER_TIMINGS, FlowWorker, type WorkerTimings } from './flow-worker';
+import { ingest, NotDeployedError, type IngestRequest, type IngestResult } from './ingest';
+import { Keys } from './keys';
+import { createLogger, nodeLogger, type Pino } from './logger';
+import { compilePlan, type Plan } from './plan';
+import { PlanStore } from './plans';
+import { createProcessor } from './processor';
+import { prepareRuntimes } from './prepare';
+import { assertRedisReady } from './redis/check';
+import { createRedisConnection } from './redis/connection';
+import { DEFAULT_RETENTION, type Retention } from './retention';
+import { CircuitBreakers } from './stores/circuit-breaker';
+import { DeadLetterStore } from './stores/dead-letters';
+import { RunStore } from './stores/runs';
+import { Tracer } from './tracer';
+import { failedJobHandler } from './failed-jobs';
+
+export interface EngineOptions {
+  redisUrl: string;
+  /** Namespace of every Redis key (default `trib`). */
+  prefix?: string;
+  catalogue: Catalogue;
+  runtimes: ReadonlyMap<string, NodeRuntime<any>>;
+  /** Secret the credentials are encrypted with (`TRIBUTARY_SECRET`). */
+  secret: string;
+  dataDir: string;
+  /** Run workers in this process (false for an API-only process). Default true. */
+  workers?: boolean;
+  /** Deliveries one process runs at once per flow. Default 16: nodes mostly wait on I/O. */
+  concurrency?: number;
+  timings?: Partial<WorkerTimings>;
+  retention?: Partial<Retention>;
+  /** The outbound-HTTP policy every HTTP node obeys (allow-list, timeouts, size cap). */
+  outbound?: Partial<OutboundPolicy>;
+  logger?: Pino;
+}
+
+export class Engine {
+  readonly keys: Keys;
+  readonly runs: RunStore;
+  readonly deadLetters: DeadLetterService;
+  readonly credentials: CredentialStore;
+  readonly log: Pino;
+  readonly #plans: PlanStore;
+  readonly #queues = new Map<string, Queue<Delivery>>();
+  readonly #workers = new Map<string, FlowWorker>();
+  readonly #deployments: Deployments;
+  readonly #retention: Retention;
+  readonly #process: ReturnType<typeof createProcessor>;
+  readonly #tracer: Tracer;
+  #closed = false;
+
+  private constructor(
+    readonly redis: Redis,
+    private readonly options: EngineOptions,
+  ) {
+    this.keys = new Keys(options.prefix);
+    this.log = options.logger ?? createLogger();
+    this.#retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.#plans = new PlanStore(redis, this.keys, this.#retention.plansSec);
+    this.runs = new RunStore(redis, this.keys, this.#retention);
+    const dlq = new DeadLetterStore(redis, this.keys, this.#retention);
+    this.credentials = new CredentialStore(redis, this.keys, options.secret);
+    this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues());
+    const http = createHttpClient(options.outbound);
+    this.#process = createProcessor({
+      plans: this.#plans,
+      runtimes: options.runtimes,
+      runs: this.runs,
+      deadLetters: dlq,
+      breakers: new CircuitBreakers(redis, this.keys, this.#retention),
+      tracer: this.#tracer,
+      retention: this.#retention,
+      context: { redis, keys: this.keys, credentials: this.credentials, http, dataDir: options.dataDir, log: (fields) => nodeLogger(this.log, fields) },
+      enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
+    });
+    this.deadLetters = new DeadLetterService({
+      store: dlq,
+      runs: this.runs,
+      retention: this.#retention,
+      currentPlan: (flowId) => this.currentPlan(flowId),
+      enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
+    });
+    this.#deployments = new Deployments(redis, this.keys, (change) => this.#follow(change));
+  }
+
+  /** Connects, refuses a Redis that could evict jobs, and starts following the deployments. */
+  static async start(options: EngineOptions): Promise<Engine> {
+    const redis = createRedisConnection(options.redisUrl, { connectionName: 'tributary-engine' });
+    try {
+      await assertRedisReady(redis);
+    } catch (error) {
+      redis.disconnect();
+      throw error;
+    }
+    const engine = new Engine(redis, options);
+    await engine.#tracer.refreshSecrets();
+    await engine.#deployments.start();
+    return engine;
+  }
+
+  /** The queue of a flow (created on first use; shared by ingest, enqueue and workers). */
+  queue(flowId: string): Queue<Delivery> {
+    let queue = this.#queues.get(flowId);
+    if (!queue) {
+      queue = new Queue<Delivery>(this.keys.queueName(flowId), { connection: this.redis, prefix: this.keys.prefix });
+      queue.on('error', (error) => this.log.warn({ err: error.message, flowId }, 'queue error'));
+      this.#queues.set(flowId, queue);
+    }
+    return queue;
+  }
+
+  async #enqueue(flowId: string, jobs: DeliveryJob[]): Promise<void> {
+    await this.queue(flowId).addBulk(jobs);
+  }
+
+  /**
+   * Validates, compiles and deploys `doc` as `revision`. Messages already in flight finish on
+   * the revision they started on; new ones run on this one. Throws InvalidFlowError.
+   */
+  async deploy(doc: unknown, revision: number): Promise<Plan> {
+    const plan = compilePlan(doc, revision, this.options.catalogue);
+    await prepareRuntimes(plan, this.options.runtimes, this.log);
+    await this.#plans.save(plan);
+    await this.#deployments.deploy(plan.flowId, plan.revision);
+    return plan;
+  }
+
+  /** Stops taking messages in; what is in flight drains on the workers, then they close. */
+  async undeploy(flowId: string): Promise<boolean> {
+    return this.#deployments.undeploy(flowId);
+  }
+
+  /** The deployed plan of a flow, or undefined when it isn't deployed. */
+  async currentPlan(flowId: string): Promise<Plan | undefined> {
+    const revision = await this.#deployments.revisionOf(flowId);
+    return revision === undefined ? undefined : (await this.#plans.load(flowId, revision)).plan;
+  }
+
+  deployed(): Promise<Map<string, number>> {
+    return this.#deployments.all();
+  }
+
+  /** Waiting work of a flow: what back-pressure is measured on. */
+  async backlog(flowId: string): Promise<number> {
+    const counts = await this.queue(flowId).getJobCounts('waiting', 'delayed', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  /** Takes a message in at a source node of a deployed flow: durably enqueued before it returns. */
+  async ingest(flowId: string, request: Omit<IngestRequest, 'types'> & { types?: readonly string[] }): Promise<IngestResult> {
+    const plan = await this.currentPlan(flowId);
+    if (!plan) throw new NotDeployedError(`flow "${flowId}" is not deployed`);
+    return ingest(
+      { redis: this.redis, keys: this.keys, runs: this.runs, tracer: this.#tracer, retention: this.#retention, backlog: (id) => this.backlog(id), queue: (id) => this.queue(id) },
+      plan,
+      { types: ['webhook'], ...request },
+    );
+  }
+
+  /** Starts a run at an inject node, with the given payload or the node's own. */
+  async trigger(flowId: string, nodeId: string, payload?: unknown): Promise<IngestResult> {
+    const plan = await this.currentPlan(flowId);
+    if (!plan) throw new NotDeployedError(`flow "${flowId}" is not deployed`);
+    const configured = plan.nodes[nodeId]?.config.payload;
+    return this.ingest(flowId, { nodeId, payload: payload === undefined ? (configured ?? null) : payload, types: ['inject'] });
+  }
+
+  /** Keeps this process's workers in line with the deployments. */
+  async #follow(change: { flowId: string; revision?: number }): Promise<void> {
+    if (this.#closed || this.options.workers === false) return;
+    const running = this.#workers.get(change.flowId);
+    if (change.revision !== undefined && !running) {
+      this.#workers.set(change.flowId, this.#startWorker(change.flowId));
+    } else if (change.revision === undefined && running) {
+      this.#workers.delete(change.flowId);
+      await running.drainAndClose();
+    }
+  }
+
+  #startWorker(flowId: string): FlowWorker {
+    return new FlowWorker({
+      queue: this.queue(flowId),
+      connection: { url: this.options.redisUrl },
+      prefix: this.keys.prefix,
+      concurrency: this.options.concurrency ?? 16,
+      timings: { ...DEFAULT_WORKER_TIMINGS, ...this.options.timings },
+      process: this.#process,
+      deadLetterFailed: failedJobHandler({ plans: this.#plans, deadLetters: this.deadLetters, runs: this.runs, tracer: this.#tracer }),
+      log: this.log,
+    });
+  }
+
+  /** Closes workers (letting running jobs finish unless `force`), queues and connections. */
+  async close(force = false): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#deployments.stop();
+    await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
+    await Promise.all([...this.#queues.values()].map((q) => q.close()));
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * A job BullMQ failed on its own — it stalled past the limit (a node that blocks its worker), or
+ * the engine itself kept failing around it — goes to the dead letters like any final failure, is
+ * counted in its run, and is then removed from BullMQ's failed set. Idempotent: the same job
+ * handled twice (the event and a sweep) is dead-lettered and counted once.
+ */
+import type { Job } from 'bullmq';
+import type { TraceError } from '../flows/trace-events';
+import type { DeadLetterService } from './dead-letter-service';
+import type { Delivery } from './delivery';
+import { nodeOf } from './plan';
+import type { PlanStore } from './plans';
+import type { RunStore } from './stores/runs';
+import type { Tracer } from './tracer';
+
+export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLetterService; runs: RunStore; tracer: Tracer }) {
+  return async (job: Job<Delivery>, reason: string): Promise<void> => {
+    const { message, revision, node: nodeId, port } = job.data;
+    const flowId = message.meta.flowId;
+    const plan = await deps.plans.load(flowId, revision).then((l) => l.plan).catch(() => undefined);
+    const nodeType = (plan && nodeOf(plan, nodeId)?.type) ?? 'unknown';
+    const error: TraceError = { kind: /stalled/i.test(reason) ? 'stalled' : 'permanent', message: reason.slice(0, 2_000) };
+    const attempts = Math.max(1, job.attemptsMade);
+    const base = { flowId, revision, runId: message.runId, nodeId, nodeType, messageId: message.id, attempt: attempts };
+    if (!(await deps.runs.isSettled(flowId, job.id!))) {
+      const added = await deps.deadLetters.add({
+        id: job.id!,
+        flowId,
+        revision,
+        nodeId,
+        nodeType,
+        port,
+        message,
+        error,
+        attempts,
+        firstAttemptAt: job.processedOn ?? job.timestamp,
+        failedAt: job.finishedOn ?? Date.now(),
+        replays: job.data.replay ?? 0,
+      });
+      if (added) await deps.tracer.emit('node:dead-lettered', { ...base, at: Date.now(), deadLetterId: job.id!, error, attempts });
+      const settled = await deps.runs.settle(flowId, { jobId: job.id!, runId: message.runId, outcome: 'dead-lettered' });
+      if (settled.finished) await deps.tracer.runFinished(flowId, settled.finished);
+    }
+    await job.remove().catch(() => undefined);
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * How messages enter a deployed flow from outside (a webhook request, a manual trigger): the
+ * run is recorded, the source delivery durably enqueued, and only then acknowledged. Under
+ * back-pressure — the flow's backlog past its bound — ingest refuses with a retry hint instead of
+ * queueing without limit.
+ */
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Message } from '../nodes/runtime';
+import { deliveryJob, type Delivery } from './delivery';
+import type { Keys } from './keys';
+import { keyHash, sourceMessageId } from './message-id';
+import { nodeOf, type Plan } from './plan';
+import type { Retention } from './retention';
+import type { RunStore } from './stores/runs';
+import type { Tracer } from './tracer';
+
+/** The port a source delivery arrives on (sources have no input ports of their own). */
+export const TRIGGER_PORT = 'trigger';
+
+export class BackpressureError extends Error {
+  override readonly name = 'BackpressureError';
+  constructor(
+    readonly flowId: string,
+    readonly backlog: number,
+    readonly limit: number,
+    readonly retryAfterSec: number,
+  ) {
+    super(`flow "${flowId}" has ${backlog} messages waiting (limit ${limit}); retry in ${retryAfterSec} s`);
+  }
+}
+
+export class NotDeployedError extends Error {
+  override readonly name = 'NotDeployedError';
+}
+
+export class UnknownSourceError extends Error {
+  override readonly name = 'UnknownSourceError';
+}
+
+export interface IngestRequest {
+  nodeId: string;
+  payload: unknown;
+  attrs?: Record<string, unknown>;
+  /** A caller's idempotency key (e.g. the `Idempotency-Key` header): a repeat returns the first run. */
+  idempotencyKey?: string;
+  /** Node types allowed to receive this ingest (`webhook` for hooks, `inject` for triggers). */
+  types: readonly string[];
+}
+
+export interface IngestResult {
+  runId: string;
+  duplicate: boolean;
+}
+
+export interface IngestDeps {
+  redis: Redis;
+  keys: Keys;
+  runs: RunStore;
+  tracer: Tracer;
+  retention: Retention;
+  backlog(flowId: string): Promise<number>;
+  queue(flowId: string): Queue<Delivery>;
+}
+
+const MIN_RETRY_AFTER_SEC = 1;
+
+export async function ingest(deps: IngestDeps, plan: Plan, request: IngestRequest): Promise<IngestResult> {
+  const node = nodeOf(plan, request.nodeId);
+  if (!node || node.category !== 'source' || !request.types.includes(node.type)) {
+    throw new UnknownSourceError(`flow "${plan.flowId}" has no ${request.types.join(' or ')} node "${request.nodeId}"`);
+  }
+  const ingestedKey = request.idempotencyKey === undefined ? undefined : deps.keys.ingested(plan.flowId, node.id, keyHash(request.idempotencyKey));
+  if (ingestedKey) {
+    const earlier = await deps.redis.get(ingestedKey);
+    if (earlier !== null) return { runId: earlier, duplicate: true };
+  }
+  const backlog = await deps.backlog(plan.flowId);
+  if (backlog >= plan.backlogLimit) {
+    throw new BackpressureError(plan.flowId, backlog, plan.backlogLimit, Math.max(MIN_RETRY_AFTER_SEC, Math.ceil(backlog / plan.backlogLimit)));
+  }
+  const id = sourceMessageId(plan.flowId, node.id, request.idempotencyKey);
+  const startedAt = Date.now();
+  const message: Message = {
+    id,
+    runId: id,
+    payload: request.payload ?? null,
+    meta: { flowId: plan.flowId, revision: plan.revision, port: TRIGGER_PORT, startedAt, ...(request.attrs && { attrs: request.attrs }) },
+  };
+  const first = await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, nodeId: node.id, messageId: id, startedAt });
+  const job = deliveryJob(plan, { node: node.id, port: TRIGGER_PORT }, message, deps.retention);
+  await deps.queue(plan.flowId).add(job.name, job.data, job.opts);
+  // Marked only once enqueued: a crash before this line makes the caller's retry enqueue the
+  // same job id again (a no-op), never lose the message behind a "seen it" marker.
+  if (ingestedKey) {
+    const ttl = node.policy.idempotency?.ttlSec ?? deps.retention.idempotencySec;
+    const won = await deps.redis.set(ingestedKey, id, 'EX', ttl, 'NX');
+    if (won === null) return { runId: (await deps.redis.get(ingestedKey)) ?? id, duplicate: true };
+  }
+  if (first) {
+    await deps.tracer.emit('run:started', { flowId: plan.flowId, revision: plan.revision, runId: id, at: startedAt, messageId: id, nodeId: node.id, input: deps.tracer.preview(message.payload) });
+  }
+  return { runId: id, duplicate: false };
+}

@@ -1,0 +1,25 @@
+/**
+ * Deterministic ids. A re-run after a crash must produce exactly the ids the first run produced,
+ * so that enqueueing the same output twice is a no-op. BullMQ restricts the characters of custom
+ * job ids (no `:`), so ids are hashes: SHA-256, base64url, 128 bits kept — collisions are out of
+ * reach for any realistic volume.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+
+const hash = (...parts: Array<string | number>): string =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
+
+/** Id of a message a node emits: from its parent, the node, the port and its index there. */
+export const derivedMessageId = (parentId: string, nodeId: string, port: string, index: number): string =>
+  hash('msg', parentId, nodeId, port, index);
+
+/** Id of a source message: from what was read (e.g. a webhook's idempotency header), or fresh. */
+export const sourceMessageId = (flowId: string, nodeId: string, externalKey?: string): string =>
+  externalKey === undefined ? hash('fresh', randomUUID()) : hash('src', flowId, nodeId, externalKey);
+
+/** BullMQ job id of delivering a message to a node's input port. */
+export const deliveryJobId = (messageId: string, nodeId: string, port: string, replay = 0): string =>
+  replay === 0 ? hash('job', messageId, nodeId, port) : hash('replay', messageId, nodeId, port, replay);
+
+/** Hash of a user-level key (idempotency keys, webhook headers) for use inside Redis keys. */
+export const keyHash = (key: string): string => hash('key', key);

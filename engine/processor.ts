@@ -1,0 +1,238 @@
+/**
+ * The one BullMQ processor: runs a delivery through its node's runtime under the node's policy.
+ *
+ * Order of a delivery, and why:
+ * 1. settled already? → nothing to do (a re-run after a crash that happened after the end);
+ * 2. idempotency key already processed? → skipped, traced;
+ * 3. circuit open? → wait (delayed, no attempt used);
+ * 4. run with a timeout;
+ * 5. reserve the outputs in the run's count, enqueue them (deterministic job ids), settle.
+ * A crash anywhere before 5 completes means BullMQ runs the delivery again; every step of 5 is
+ * idempotent, so outputs are enqueued once and the run is counted once.
+ * Failures: transient ones are retried by BullMQ with the policy's backoff; when a failure is
+ * final, the node's onError policy applies (dead letter, `error` port, or drop) and the job
+ * itself completes — nothing is left for BullMQ to forget.
+ */
+import { DelayedError, type Job } from 'bullmq';
+import type { Emission, NodeRuntime } from '../nodes/runtime';
+import { retryDelay, RetryLater } from './backoff';
+import { classify, NodeTimeoutError, type Failure } from './classify';
+import { createNodeContext, type ContextParts } from './context';
+import { deliveriesOf, emissionIds, type Delivery, type DeliveryJob } from './delivery';
+import { keyHash } from './message-id';
+import { nodeOf, type Plan, type PlanNode } from './plan';
+import { cachedExpression, type LoadedPlan, type PlanStore } from './plans';
+import { bindingsOf } from '../nodes/shared/bindings';
+import type { Retention } from './retention';
+import type { CircuitBreakers } from './stores/circuit-breaker';
+import type { DeadLetterStore } from './stores/dead-letters';
+import type { RunStore } from './stores/runs';
+import type { Tracer } from './tracer';
+
+export interface ProcessorDeps {
+  plans: PlanStore;
+  runtimes: ReadonlyMap<string, NodeRuntime<any>>;
+  runs: RunStore;
+  deadLetters: DeadLetterStore;
+  breakers: CircuitBreakers;
+  tracer: Tracer;
+  retention: Retention;
+  context: ContextParts;
+  /** Adds delivery jobs to the flow's queue (BullMQ addBulk: one round trip, ids deduplicated). */
+  enqueue(flowId: string, jobs: DeliveryJob[]): Promise<void>;
+}
+
+/** Runs `work` but gives up after `timeoutMs`, aborting the signal the node was given. */
+async function withTimeout<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new NodeTimeoutError(timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createProcessor(deps: ProcessorDeps) {
+  const { runs, tracer } = deps;
+
+  /** Ends a delivery: its outputs counted into the run, enqueued, and the delivery settled. */
+  async function finish(
+    plan: Plan,
+    job: Job<Delivery>,
+    outputs: DeliveryJob[],
+    outcome: 'completed' | 'failed' | 'dead-lettered' | 'skipped' | 'dropped',
+    idempotency?: { nodeId: string; keyHash: string; ttlSec: number },
+  ): Promise<void> {
+    const { message } = job.data;
+    if (outputs.length > 0) {
+      await runs.reserve(plan.flowId, { jobId: job.id!, runId: message.runId, children: outputs.length });
+      await deps.enqueue(plan.flowId, outputs);
+    }
+    const settled = await runs.settle(plan.flowId, { jobId: job.id!, runId: message.runId, outcome, ...(idempotency && { idempotency }) });
+    if (settled.finished) await tracer.runFinished(plan.flowId, settled.finished);
+  }
+
+  async function onFinalFailure(loaded: LoadedPlan, node: PlanNode, job: Job<Delivery>, failure: Failure, base: NodeBase, durationMs: number) {
+    const { plan } = loaded;
+    const { message } = job.data;
+    const attempts = base.attempt;
+    switch (node.policy.onError) {
+      case 'error': {
+        await tracer.emit('node:failed', { ...base, at: Date.now(), durationMs, error: failure.error, outcome: 'error-port' });
+        const emission: Emission = { port: 'error', payload: { error: failure.error, input: message.payload, node: node.id, attempts } };
+        await finish(plan, job, deliveriesOf(plan, node, message, [emission], deps.retention), 'failed');
+        return;
+      }
+      case 'drop':
+        await tracer.emit('node:failed', { ...base, at: Date.now(), durationMs, error: failure.error, outcome: 'drop' });
+        await finish(plan, job, [], 'dropped');
+        return;
+      default: {
+        await tracer.emit('node:failed', { ...base, at: Date.now(), durationMs, error: failure.error, outcome: 'dead-letter' });
+        await deps.deadLetters.add({
+          id: job.id!,
+          flowId: plan.flowId,
+          revision: plan.revision,
+          nodeId: node.id,
+          nodeType: node.type,
+          port: job.data.port,
+          message,
+          error: failure.error,
+          attempts,
+          firstAttemptAt: job.processedOn ?? job.timestamp,
+          failedAt: Date.now(),
+          replays: job.data.replay ?? 0,
+        });
+        await tracer.emit('node:dead-lettered', { ...base, at: Date.now(), deadLetterId: job.id!, error: failure.error, attempts });
+        await finish(plan, job, [], 'dead-lettered');
+      }
+    }
+  }
+
+  return async function process(job: Job<Delivery>, token?: string): Promise<void> {
+    const { message, revision } = job.data;
+    const flowId = message.meta.flowId;
+    if (await runs.isSettled(flowId, job.id!)) return;
+    const loaded = await deps.plans.load(flowId, revision);
+    const { plan } = loaded;
+    const node = nodeOf(plan, job.data.node);
+    const runtime = node && deps.runtimes.get(node.type);
+    const base: NodeBase = {
+      flowId,
+      revision,
+      runId: message.runId,
+      nodeId: job.data.node,
+      nodeType: node?.type ?? 'unknown',
+      messageId: message.id,
+      attempt: job.attemptsMade + 1,
+    };
+    if (!node || !runtime) {
+      const reason = !node ? `node "${job.data.node}" is not in revision ${revision}` : `node type "${node.type}" has no runtime in this build`;
+      const failure: Failure = { transient: false, error: { kind: 'permanent', message: reason } };
+      await onFinalFailure(loaded, node ?? stubNode(job.data.node), job, failure, base, 0);
+      return;
+    }
+    if (node.disabled) return finish(plan, job, [], 'dropped');
+
+    const cache = loaded.nodeCache(node.id);
+    let idempotency: { nodeId: string; keyHash: string; ttlSec: number } | undefined;
+    let idempotencyKey = `${flowId}:${node.id}:${message.id}`;
+    if (node.policy.idempotency) {
+      const started = Date.now();
+      try {
+        const key = await cachedExpression(cache, node.policy.idempotency.key).evaluate(message.payload, bindingsOf(message));
+        if (key === undefined || key === null || key === '') throw new Error('idempotency key expression gave no value');
+        idempotencyKey = typeof key === 'string' ? key : JSON.stringify(key);
+      } catch (error) {
+        await onFinalFailure(loaded, node, job, { transient: false, error: { kind: 'permanent', message: `idempotency key: ${classify(error).error.message}` } }, base, Date.now() - started);
+        return;
+      }
+      idempotency = { nodeId: node.id, keyHash: keyHash(idempotencyKey), ttlSec: node.policy.idempotency.ttlSec };
+      if (await runs.hasIdempotencyMarker(flowId, node.id, idempotency.keyHash)) {
+        await tracer.emit('node:skipped', { ...base, at: Date.now(), reason: 'duplicate', idempotencyKey });
+        await finish(plan, job, [], 'skipped');
+        return;
+      }
+    }
+
+    const breaker = node.policy.circuitBreaker;
+    let probe = false;
+    if (breaker) {
+      const grant = await deps.breakers.acquire(flowId, node.id, breaker);
+      if (!grant.allowed) {
+        const error = { kind: 'circuit-open' as const, message: `circuit open until ${new Date(grant.retryAt).toISOString()}` };
+        await tracer.emit('node:retrying', { ...base, at: Date.now(), error, delayMs: grant.retryAt - Date.now(), nextAttemptAt: grant.retryAt });
+        await job.moveToDelayed(grant.retryAt, token);
+        throw new DelayedError();
+      }
+      probe = grant.probe;
+    }
+
+    await tracer.emit('node:started', { ...base, at: Date.now(), input: tracer.preview(message.payload) });
+    const started = Date.now();
+    let emissions: Emission[];
+    let noted: { result: unknown } | undefined;
+    const note = (result: unknown) => (noted = { result });
+    try {
+      emissions = await withTimeout(node.policy.timeoutMs, (signal) =>
+        runtime.run(
+          createNodeContext(deps.context, { flowId, revision, node, runId: message.runId, messageId: message.id, attempt: base.attempt, idempotencyKey, signal, cache, note }),
+          message,
+        ),
+      );
+    } catch (error) {
+      const failure = classify(error);
+      const durationMs = Date.now() - started;
+      if (breaker && failure.transient) await deps.breakers.record(flowId, node.id, breaker, { ok: false, probe });
+      else if (breaker && probe) await deps.breakers.record(flowId, node.id, breaker, { ok: true, probe });
+      const maxAttempts = job.opts.attempts ?? 1;
+      if (failure.transient && base.attempt < maxAttempts) {
+        const delayMs = Math.max(retryDelay(node.policy.retry.backoff, base.attempt), failure.retryAfterMs ?? 0);
+        await tracer.emit('node:failed', { ...base, at: Date.now(), durationMs, error: failure.error, outcome: 'retry' });
+        await tracer.emit('node:retrying', { ...base, at: Date.now(), error: failure.error, delayMs, nextAttemptAt: Date.now() + delayMs });
+        throw new RetryLater(failure.error.message, delayMs);
+      }
+      await onFinalFailure(loaded, node, job, failure, base, durationMs);
+      return;
+    }
+    if (breaker) await deps.breakers.record(flowId, node.id, breaker, { ok: true, probe });
+    let outputs: DeliveryJob[];
+    try {
+      outputs = deliveriesOf(plan, node, message, emissions, deps.retention);
+    } catch (error) {
+      await onFinalFailure(loaded, node, job, classify(error), base, Date.now() - started);
+      return;
+    }
+    const ids = emissionIds(node, message, emissions);
+    await tracer.emit('node:completed', {
+      ...base,
+      at: Date.now(),
+      durationMs: Date.now() - started,
+      outputs: emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, preview: tracer.preview(e.payload) })),
+      ...(noted && { result: tracer.preview(noted.result) }),
+    });
+    await finish(plan, job, outputs, 'completed', idempotency);
+  };
+}
+
+type NodeBase = { flowId: string; revision: number; runId: string; nodeId: string; nodeType: string; messageId: string; attempt: number };
+
+const stubNode = (id: string): PlanNode => ({
+  id,
+  index: -1,
+  type: 'unknown',
+  category: 'transform',
+  name: id,
+  config: {},
+  policy: { retry: { attempts: 1, backoff: { type: 'fixed', delayMs: 0, maxDelayMs: 0, jitter: 0 } }, timeoutMs: 1, onError: 'dead-letter' },
+  outputs: {},
+  disabled: false,
+});

@@ -1,0 +1,30 @@
+/**
+ * How long the engine keeps what it keeps. Redis runs with `noeviction`, so every kind of record
+ * has a cap or a TTL; these are the defaults, each a setting (`EngineOptions.retention`).
+ */
+export interface Retention {
+  /** Completed BullMQ jobs kept per flow queue (for inspection), and for how long. */
+  completedJobs: { count: number; ageSec: number };
+  /**
+   * "This delivery already ran to its end" markers. They must outlive any re-run after a crash
+   * and any job BullMQ already removed, so that a repeated enqueue is recognised.
+   */
+  doneMarkersSec: number;
+  /** Default TTL of idempotency markers when a policy gives none. */
+  idempotencySec: number;
+  /** Runs kept per flow (newest first) and how long each run's trace lives. */
+  runs: { maxPerFlow: number; ttlSec: number; maxEventsPerRun: number };
+  /** Dead letters kept per flow and how long each lives. Past the cap the oldest go, with a warning log. */
+  deadLetters: { maxPerFlow: number; ttlSec: number };
+  /** Plans of superseded revisions (messages still in flight on them need them). */
+  plansSec: number;
+}
+
+export const DEFAULT_RETENTION: Retention = {
+  completedJobs: { count: 1_000, ageSec: 3_600 },
+  doneMarkersSec: 7 * 86_400,
+  idempotencySec: 86_400,
+  runs: { maxPerFlow: 1_000, ttlSec: 7 * 86_400, maxEventsPerRun: 500 },
+  deadLetters: { maxPerFlow: 100_000, ttlSec: 30 * 86_400 },
+  plansSec: 30 * 86_400,
+};

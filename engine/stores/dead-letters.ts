@@ -1,0 +1,227 @@
+/**
+ * Dead letters: messages a node gave up on, kept with everything needed to inspect and replay
+ * them. One JSON key per letter (TTL `retention.deadLetters.ttlSec`) and a per-flow index by
+ * failure time, capped at `retention.deadLetters.maxPerFlow`: past the cap the oldest go, and
+ * `add` reports them to the `onTrimmed` option (a warning log by default) — nothing goes silently.
+ *
+ * Index entries whose letter expired are removed lazily, when a read meets them.
+ */
+import type { Redis } from 'ioredis';
+import type { TraceError } from '../../flows/trace-events';
+import type { Message } from '../../nodes/runtime';
+import type { Keys } from '../keys';
+import type { Retention } from '../retention';
+import { createLogger, type Pino } from '../logger';
+import { checkPage, type Page } from './page';
+import { LuaScript, PRUNE_INDEX, pipelineResults } from './script';
+
+export interface DeadLetter {
+  /** The id of the delivery job that failed: a repeated dead-lettering of it is a no-op. */
+  id: string;
+  flowId: string;
+  revision: number;
+  nodeId: string;
+  nodeType: string;
+  /** The input port the message arrived on. */
+  port: string;
+  message: Message;
+  error: TraceError;
+  attempts: number;
+  firstAttemptAt?: number;
+  failedAt: number;
+  /** How many times this message was replayed before it ended here. */
+  replays: number;
+}
+
+export interface DeadLetterStoreOptions {
+  /**
+   * Told which letters were removed to keep a flow under `retention.deadLetters.maxPerFlow`, so
+   * that the caller logs them: nothing goes silently. Default: a pino warning.
+   */
+  onTrimmed?: (flowId: string, ids: string[]) => void;
+}
+
+export interface ListDeadLetters extends Page {
+  /** Only this node's letters. Filtering walks the index, at most `scanLimit` entries. */
+  nodeId?: string;
+  /** Bound of a filtered walk. Default {@link DEFAULT_SCAN_LIMIT}. */
+  scanLimit?: number;
+}
+
+export interface DeadLetterPage {
+  items: DeadLetter[];
+  total: number;
+  /** A filtered walk stopped at its bound: `total` counts what it saw, a lower bound. */
+  partial?: true;
+}
+
+/** Index entries a filtered listing reads at most. */
+export const DEFAULT_SCAN_LIMIT = 10_000;
+
+const BATCH = 500;
+
+/**
+ * Adds a letter once.
+ *
+ * Input:
+ *   KEYS[1] the letter's JSON key
+ *   KEYS[2] the flow's dead-letter index (sorted set id → failedAt)
+ *   ARGV[1] JSON   ARGV[2] TTL (s)   ARGV[3] failedAt (ms)   ARGV[4] id   ARGV[5] letters kept per flow
+ *
+ * Output:
+ *   {0}              a letter with this id exists: nothing changed
+ *   {1, id, id, …}   added; then the ids trimmed off the index (oldest first), whose JSON keys
+ *                    the caller deletes (their names come from keys.ts)
+ */
+const ADD = new LuaScript(
+  'addDeadLetter',
+  `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) == false then return {0} end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+-- Capped below; the TTL reaps the index of a flow whose letters all expired.
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+local out = {1}
+local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+if excess > 0 then
+  local trimmed = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
+  for i = 1, #trimmed do out[i + 1] = trimmed[i] end
+end
+return out
+`,
+);
+
+let defaultLog: Pino | undefined;
+
+const warnTrimmed = (flowId: string, ids: string[]): void => {
+  defaultLog ??= createLogger({ name: 'dead-letters' });
+  defaultLog.warn({ flowId, trimmed: ids.length, ids: ids.slice(0, 100) }, 'dead letters over the cap: the oldest were removed');
+};
+
+export class DeadLetterStore {
+  private readonly onTrimmed: (flowId: string, ids: string[]) => void;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly retention: Retention,
+    options: DeadLetterStoreOptions = {},
+  ) {
+    this.onTrimmed = options.onTrimmed ?? warnTrimmed;
+  }
+
+  /**
+   * Adds `letter` unless one with its id exists (then false, nothing changed). Past the cap the
+   * flow's oldest letters are removed and reported to `onTrimmed`.
+   */
+  async add(letter: DeadLetter): Promise<boolean> {
+    const { flowId, id } = letter;
+    const { ttlSec, maxPerFlow } = this.retention.deadLetters;
+    const [added, ...trimmed] = (await ADD.run(
+      this.redis,
+      [this.keys.deadLetter(flowId, id), this.keys.deadLetters(flowId)],
+      [JSON.stringify(letter), ttlSec, letter.failedAt, id, maxPerFlow],
+    )) as [number, ...string[]];
+    // A crash before this leaves JSON keys that still expire with their TTL.
+    for (let i = 0; i < trimmed.length; i += BATCH) {
+      await this.redis.unlink(...trimmed.slice(i, i + BATCH).map((t) => this.keys.deadLetter(flowId, t)));
+    }
+    if (trimmed.length > 0) this.onTrimmed(flowId, trimmed);
+    return added === 1;
+  }
+
+  /**
+   * A flow's letters, newest first. Unfiltered, `total` is the index size (less the expired
+   * entries this page met); filtered by node, the walk is bounded (see {@link DeadLetterPage}).
+   */
+  async list(flowId: string, options: ListDeadLetters): Promise<DeadLetterPage> {
+    const { offset, limit } = checkPage(options);
+    if (options.nodeId !== undefined) return this.listByNode(flowId, options.nodeId, offset, limit, options.scanLimit ?? DEFAULT_SCAN_LIMIT);
+    const index = this.keys.deadLetters(flowId);
+    const [ids, total] = pipelineResults(
+      await this.redis.pipeline().zrevrange(index, offset, offset + limit - 1).zcard(index).exec(),
+      'listing dead letters',
+    ) as [string[], number];
+    const { letters, pruned } = await this.read(flowId, ids);
+    return { items: letters, total: total - pruned };
+  }
+
+  /** One letter; undefined when it doesn't exist (or expired). */
+  async get(flowId: string, id: string): Promise<DeadLetter | undefined> {
+    return (await this.read(flowId, [id])).letters[0];
+  }
+
+  /** Discards a letter (after a replay, or by a user). False when it wasn't there. */
+  async remove(flowId: string, id: string): Promise<boolean> {
+    const [deleted] = pipelineResults(
+      await this.redis.multi().unlink(this.keys.deadLetter(flowId, id)).zrem(this.keys.deadLetters(flowId), id).exec(),
+      'removing a dead letter',
+    ) as [number, number];
+    return deleted === 1;
+  }
+
+  /** Letters in the flow's index (may include expired ones no read has met yet). */
+  async count(flowId: string): Promise<number> {
+    return this.redis.zcard(this.keys.deadLetters(flowId));
+  }
+
+  /**
+   * Ids of a flow's letters, oldest first (the order to replay them in), for replay-all and
+   * discard-all; optionally only one node's, and at most `limit`.
+   */
+  async ids(flowId: string, filter: { nodeId?: string; limit?: number } = {}): Promise<string[]> {
+    const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+    const index = this.keys.deadLetters(flowId);
+    const out: string[] = [];
+    for (let start = 0; out.length < limit; start += BATCH) {
+      const ids = await this.redis.zrange(index, start, start + BATCH - 1);
+      if (ids.length === 0) break;
+      if (filter.nodeId === undefined) out.push(...ids);
+      else {
+        const { letters, pruned } = await this.read(flowId, ids);
+        for (const letter of letters) if (letter.nodeId === filter.nodeId) out.push(letter.id);
+        start -= pruned; // pruned entries shifted the ranks after them
+      }
+    }
+    return out.slice(0, limit);
+  }
+
+  private async listByNode(flowId: string, nodeId: string, offset: number, limit: number, scanLimit: number): Promise<DeadLetterPage> {
+    const index = this.keys.deadLetters(flowId);
+    const items: DeadLetter[] = [];
+    let total = 0;
+    let scanned = 0;
+    let start = 0;
+    while (scanned < scanLimit) {
+      const ids = await this.redis.zrevrange(index, start, start + Math.min(BATCH, scanLimit - scanned) - 1);
+      if (ids.length === 0) return { items, total };
+      scanned += ids.length;
+      const { letters, pruned } = await this.read(flowId, ids);
+      start += ids.length - pruned;
+      for (const letter of letters) {
+        if (letter.nodeId !== nodeId) continue;
+        if (total >= offset && items.length < limit) items.push(letter);
+        total += 1;
+      }
+    }
+    const more = (await this.redis.zcard(index)) > start;
+    return more ? { items, total, partial: true } : { items, total };
+  }
+
+  /** The letters of `ids` that still exist, in order; prunes the index of the others. */
+  private async read(flowId: string, ids: readonly string[]): Promise<{ letters: DeadLetter[]; pruned: number }> {
+    if (ids.length === 0) return { letters: [], pruned: 0 };
+    const keys = ids.map((id) => this.keys.deadLetter(flowId, id));
+    const values = await this.redis.mget(...keys);
+    const letters: DeadLetter[] = [];
+    const gone: string[] = [];
+    values.forEach((json, i) => {
+      if (json === null) gone.push(ids[i] as string);
+      else letters.push(JSON.parse(json) as DeadLetter);
+    });
+    if (gone.length === 0) return { letters, pruned: 0 };
+    const index = this.keys.deadLetters(flowId);
+    const pruned = (await PRUNE_INDEX.run(this.redis, [index, ...gone.map((id) => this.keys.deadLetter(flowId, id))], gone)) as number;
+    return { letters, pruned };
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Lua of the run store (see runs.ts). Each script touches keys of one flow only.
+ */
+import { LuaScript } from './script';
+
+/**
+ * Starts a run once.
+ *
+ * Input:
+ *   KEYS[1] run hash
+ *   KEYS[2] the flow's runs index (sorted set runId → startedAt)
+ *   ARGV[1] flowId   ARGV[2] runId   ARGV[3] revision   ARGV[4] nodeId   ARGV[5] messageId
+ *   ARGV[6] startedAt (ms)   ARGV[7] run TTL (s)   ARGV[8] runs kept per flow
+ *
+ * Output:
+ *   {0}                  the run already exists: nothing changed
+ *   {1, runId, runId, …} created; then the ids trimmed off the index (oldest first), whose hash
+ *                        and events the caller deletes (their key names come from keys.ts)
+ */
+export const START_RUN = new LuaScript(
+  'startRun',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+redis.call('HSET', KEYS[1], 'flowId', ARGV[1], 'runId', ARGV[2], 'revision', ARGV[3], 'nodeId', ARGV[4],
+  'messageId', ARGV[5], 'startedAt', ARGV[6], 'status', 'running', 'pending', 1, 'completed', 0,
+  'failed', 0, 'deadLettered', 0, 'skipped', 0, 'dropped', 0)
+redis.call('EXPIRE', KEYS[1], ARGV[7])
+redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
+-- Capped below; the TTL only reaps the index of a flow that stopped starting runs.
+redis.call('EXPIRE', KEYS[2], ARGV[7])
+local out = {1}
+local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[8])
+if excess > 0 then
+  local trimmed = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
+  for i = 1, #trimmed do out[i + 1] = trimmed[i] end
+end
+return out
+`,
+);
+
+/**
+ * Reserves a job's downstream deliveries in its run before they are enqueued, so that a child
+ * that settles before its parent can't take the run's pending count to zero. Once per job.
+ *
+ * Input:
+ *   KEYS[1] done marker of the job
+ *   KEYS[2] reservation marker of the job
+ *   KEYS[3] run hash
+ *   KEYS[4] run events list
+ *   ARGV[1] children   ARGV[2] reservation TTL (s)   ARGV[3] run TTL (s)
+ *
+ * Output:
+ *   {0, reserved, pending}  already reserved (reserved = the earlier count) or already settled
+ *                           (reserved = 0): nothing changed
+ *   {1, reserved, pending}  reserved
+ *   {3, reserved, 0}        reserved (marker set), but the run's hash is gone: nothing counted
+ */
+export const RESERVE = new LuaScript(
+  'reserve',
+  `
+local function pending() return tonumber(redis.call('HGET', KEYS[3], 'pending') or '0') end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0, 0, pending()} end
+local before = redis.call('GET', KEYS[2])
+if before then return {0, tonumber(before), pending()} end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+if redis.call('EXISTS', KEYS[3]) == 0 then return {3, tonumber(ARGV[1]), 0} end
+local now = redis.call('HINCRBY', KEYS[3], 'pending', tonumber(ARGV[1]))
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+redis.call('EXPIRE', KEYS[4], ARGV[3])
+return {1, tonumber(ARGV[1]), now}
+`,
+);
+
+/**
+ * Settles one delivery job exactly once: the heart of run accounting.
+ *
+ * Input:
+ *   KEYS[1] done marker of the job
+ *   KEYS[2] run hash
+ *   KEYS[3] run events list (its TTL is refreshed with the hash's)
+ *   KEYS[4] reservation marker of the job (deleted: the done marker supersedes it)
+ *   KEYS[5] idempotency marker (optional)
+ *   ARGV[1] jobId   ARGV[2] children enqueued and not reserved   ARGV[3] outcome counter field
+ *   ARGV[4] now (ms)   ARGV[5] done-marker TTL (s)   ARGV[6] run TTL (s)
+ *   ARGV[7] idempotency TTL (s, with KEYS[5])
+ *
+ * Output:
+ *   {0, pending}              already settled: nothing changed
+ *   {1, pending}              settled; the run goes on
+ *   {2, pending, f, v, f, v…} settled, and this settle finished the run: its hash follows
+ *   {3, 0}                    settled (markers set), but the run's hash is gone (trimmed or
+ *                             expired), so there is nothing to count in
+ */
+export const SETTLE = new LuaScript(
+  'settle',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {0, tonumber(redis.call('HGET', KEYS[2], 'pending') or '0')}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
+redis.call('DEL', KEYS[4])
+if #KEYS >= 5 then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[7]) end
+if redis.call('EXISTS', KEYS[2]) == 0 then return {3, 0} end
+local pending = redis.call('HINCRBY', KEYS[2], 'pending', tonumber(ARGV[2]) - 1)
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+redis.call('EXPIRE', KEYS[2], ARGV[6])
+redis.call('EXPIRE', KEYS[3], ARGV[6])
+-- Only the settle that takes a running run to zero finishes it: run:finished goes out once.
+if pending > 0 or redis.call('HGET', KEYS[2], 'status') ~= 'running' then return {1, pending} end
+local bad = tonumber(redis.call('HGET', KEYS[2], 'failed') or '0')
+  + tonumber(redis.call('HGET', KEYS[2], 'deadLettered') or '0')
+local status = 'failed'
+if bad == 0 then status = 'completed' end
+redis.call('HSET', KEYS[2], 'status', status, 'finishedAt', ARGV[4])
+local out = {2, pending}
+local all = redis.call('HGETALL', KEYS[2])
+for i = 1, #all do out[i + 2] = all[i] end
+return out
+`,
+);
+
+/**
+ * Reopens a run for dead-letter replay: what was dead-lettered is pending again.
+ *
+ * Input:
+ *   KEYS[1] run hash
+ *   KEYS[2] run events list
+ *   KEYS[3] reopen marker (optional: makes the reopen happen once per token)
+ *   ARGV[1] n   ARGV[2] run TTL (s)   ARGV[3] flowId   ARGV[4] runId
+ *   ARGV[5] revision, ARGV[6] startedAt (ms): used only when the hash has to be recreated
+ *   ARGV[7] token   ARGV[8] reopen-marker TTL (s)   (with KEYS[3])
+ *
+ * Output:
+ *   {-1, pending}  the token was used already: nothing changed
+ *   {0, pending}   reopened
+ *   {1, pending}   the hash had expired and was recreated (minimal, flagged `recreated`)
+ */
+export const REOPEN = new LuaScript(
+  'reopen',
+  `
+if #KEYS >= 3 then
+  if redis.call('SET', KEYS[3], ARGV[7], 'NX', 'EX', ARGV[8]) == false then
+    return {-1, tonumber(redis.call('HGET', KEYS[1], 'pending') or '0')}
+  end
+end
+local recreated = 0
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'flowId', ARGV[3], 'runId', ARGV[4], 'revision', ARGV[5], 'nodeId', '',
+    'messageId', ARGV[4], 'startedAt', ARGV[6], 'pending', 0, 'completed', 0, 'failed', 0,
+    'deadLettered', 0, 'skipped', 0, 'dropped', 0, 'recreated', 1)
+  recreated = 1
+end
+local n = tonumber(ARGV[1])
+local pending = redis.call('HINCRBY', KEYS[1], 'pending', n)
+local deadLettered = tonumber(redis.call('HGET', KEYS[1], 'deadLettered') or '0') - n
+if deadLettered < 0 then deadLettered = 0 end
+redis.call('HSET', KEYS[1], 'deadLettered', deadLettered, 'status', 'running')
+redis.call('HDEL', KEYS[1], 'finishedAt')
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return {recreated, pending}
+`,
+);

@@ -1,0 +1,44 @@
+/**
+ * Configuration from the environment, with the defaults a newcomer needs: everything lives in
+ * one data directory, a secret key is generated there on first start, and the API listens on
+ * loopback only.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface TributaryConfig {
+  dataDir: string;
+  /** Redis to use; when unset `npm start` runs a private redis-server in the data directory. */
+  redisUrl?: string;
+  secret: string;
+  host: string;
+  port: number;
+  prefix: string;
+}
+
+/** Reads the key that encrypts credentials: `TRIBUTARY_SECRET`, else `<data>/secret.key`, made once. */
+export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TRIBUTARY_SECRET) return env.TRIBUTARY_SECRET;
+  const file = join(dataDir, 'secret.key');
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(file, 0o600);
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfig {
+  const dataDir = resolve(env.TRIBUTARY_DATA ?? '.tributary');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const port = Number(env.PORT ?? 8400);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  return {
+    dataDir,
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    secret: loadSecret(dataDir, env),
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    prefix: env.TRIBUTARY_PREFIX ?? 'trib',
+  };
+}
