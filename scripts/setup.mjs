@@ -79,8 +79,8 @@ function npmDependenciesState() {
     return mtimeMs(join(ROOT, 'package.json')) > mtimeMs(hidden) ? 'package.json changed since the last install' : null;
   }
   if (mtimeMs(lock) <= mtimeMs(hidden)) return null;
-  // The lockfile is newer. npm writes both files within milliseconds and in either order, and
-  // `npm ci` wipes node_modules, so confirm that the installed versions really differ first.
+  // The lockfile is newer. npm writes both files within milliseconds and in either order, so
+  // confirm that the installed versions really differ before installing again.
   return installedMatchesLock(lock, hidden) ? null : 'package-lock.json is newer than node_modules';
 }
 
@@ -110,9 +110,10 @@ function installedMatchesLock(lockPath, hiddenPath) {
 
 /** @param {string} why */
 function installNpmDependencies(why) {
-  const hasLock = existsSync(join(ROOT, 'package-lock.json'));
-  // `npm ci` installs exactly the lockfile, which is what a clean checkout and CI want.
-  const args = hasLock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  // `npm install` installs the locked versions too. Not `npm ci`: npm 11's ci refuses a lockfile
+  // that lacks other platforms' optional binaries (msgpackr-extract's, through bullmq), which is
+  // exactly the lockfile npm 11's own install writes.
+  const args = ['install', '--no-audit', '--no-fund'];
   say(`running npm ${args[0]} (${why})`);
   run('npm', args, { cwd: ROOT }, `npm ${args[0]} failed; see the npm output above.`);
 }
