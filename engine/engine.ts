@@ -45,7 +45,10 @@ export interface EngineOptions {
   concurrency?: number;
   timings?: Partial<WorkerTimings>;
   retention?: Partial<Retention>;
-  /** The outbound-HTTP policy every HTTP node obeys (allow-list, timeouts, size cap). */
+  /**
+   * The outbound-HTTP policy every HTTP node obeys (allow-list, timeouts, size cap). When given,
+   * it is also stored in Redis for every other process; when not, the stored one applies.
+   */
   outbound?: Partial<OutboundPolicy>;
   logger?: Pino;
 }
@@ -68,6 +71,7 @@ export class Engine {
   private constructor(
     readonly redis: Redis,
     private readonly options: EngineOptions,
+    outbound: Partial<OutboundPolicy>,
   ) {
     this.keys = new Keys(options.prefix);
     this.log = options.logger ?? createLogger();
@@ -77,7 +81,7 @@ export class Engine {
     const dlq = new DeadLetterStore(redis, this.keys, this.#retention);
     this.credentials = new CredentialStore(redis, this.keys, options.secret);
     this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues());
-    const http = createHttpClient(options.outbound);
+    const http = createHttpClient(outbound);
     this.#process = createProcessor({
       plans: this.#plans,
       runtimes: options.runtimes,
@@ -108,7 +112,11 @@ export class Engine {
       redis.disconnect();
       throw error;
     }
-    const engine = new Engine(redis, options);
+    const keys = new Keys(options.prefix);
+    let outbound = options.outbound;
+    if (outbound) await redis.hset(keys.settings(), 'outbound', JSON.stringify(outbound));
+    else outbound = JSON.parse((await redis.hget(keys.settings(), 'outbound')) ?? '{}') as Partial<OutboundPolicy>;
+    const engine = new Engine(redis, options, outbound);
     await engine.#tracer.refreshSecrets();
     await engine.#deployments.start();
     return engine;

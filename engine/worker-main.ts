@@ -1,0 +1,42 @@
+/**
+ * `npm run worker`: an engine-only process that shares the deployed flows' work with every other
+ * process on the same Redis. It needs only the Redis and the secret key: plans, credentials and
+ * settings come from Redis. Without `REDIS_URL` it joins the private Redis of a running
+ * `npm start` in the same data directory.
+ */
+import { nodeCatalogue } from '../nodes/catalogue';
+import { RUNTIMES } from '../nodes/runtimes';
+import { loadConfig } from '../server/config';
+import { runningPrivateRedisUrl } from '../server/redis';
+import { Engine } from './engine';
+import { createLogger } from './logger';
+
+const log = createLogger({ name: 'tributary-worker' });
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const redisUrl = config.redisUrl ?? runningPrivateRedisUrl(config.dataDir);
+  if (!redisUrl) throw new Error('no Redis to join: set REDIS_URL, or start `npm start` first (its private Redis is then found in the data directory)');
+  const engine = await Engine.start({
+    redisUrl,
+    prefix: config.prefix,
+    catalogue: nodeCatalogue,
+    runtimes: RUNTIMES,
+    secret: config.secret,
+    dataDir: config.dataDir,
+    logger: log,
+    outbound: { allow: ['127.0.0.0/8', '::1/128', 'localhost'] },
+  });
+  log.info({ flows: [...(await engine.deployed()).keys()] }, 'worker running; Ctrl-C stops it after the jobs it runs');
+  const stop = async () => {
+    await engine.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'worker could not start');
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+/**
+ * Spawning real worker processes for tests (test/worker-process.ts under tsx), and killing them
+ * the way a crash would. Every process spawned is killed after the test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { TEST_SECRET } from './engine';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Resolves with the exit signal or code once the process is gone. */
+  readonly exited: Promise<NodeJS.Signals | number | null>;
+  kill(signal?: NodeJS.Signals): Promise<NodeJS.Signals | number | null>;
+}
+
+export interface WorkerEnv {
+  redisUrl: string;
+  prefix: string;
+  dataDir: string;
+  concurrency?: number;
+}
+
+export function useWorkerProcesses(): { spawn(env: WorkerEnv): Promise<WorkerProcess> } {
+  const spawned: WorkerProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(spawned.splice(0).map((w) => w.kill('SIGKILL')));
+  });
+  return {
+    async spawn(env) {
+      // `node --import tsx`, not the tsx binary: that one runs node as a child of its own, and a
+      // SIGKILL must hit the process that holds the jobs.
+      const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}test/worker-process.ts`], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          REDIS_URL: env.redisUrl,
+          TRIBUTARY_PREFIX: env.prefix,
+          TRIBUTARY_DATA: env.dataDir,
+          TRIBUTARY_SECRET: TEST_SECRET,
+          WORKER_CONCURRENCY: String(env.concurrency ?? 8),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+      const worker: WorkerProcess = {
+        child,
+        pid: child.pid!,
+        exited,
+        async kill(signal = 'SIGKILL') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      };
+      spawned.push(worker);
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        void exited.then((how) => reject(new Error(`worker process exited before it was ready (${String(how)})`)));
+      });
+      return worker;
+    },
+  };
+}

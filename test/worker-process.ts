@@ -1,0 +1,28 @@
+/**
+ * A worker process for crash and scale-out tests: an Engine with workers on the test's Redis and
+ * key prefix, with the test BullMQ timings. Configured by environment (REDIS_URL,
+ * TRIBUTARY_PREFIX, TRIBUTARY_DATA, TRIBUTARY_SECRET, WORKER_CONCURRENCY); prints `ready` once
+ * it follows the deployments, and exits on SIGTERM after its running jobs.
+ */
+import { pino } from 'pino';
+import { Engine } from '../engine/engine';
+import { nodeCatalogue } from '../nodes/catalogue';
+import { RUNTIMES } from '../nodes/runtimes';
+import { TEST_BULLMQ_TIMINGS } from './timings';
+
+const env = process.env;
+const engine = await Engine.start({
+  redisUrl: env.REDIS_URL!,
+  prefix: env.TRIBUTARY_PREFIX!,
+  catalogue: nodeCatalogue,
+  runtimes: RUNTIMES,
+  secret: env.TRIBUTARY_SECRET!,
+  dataDir: env.TRIBUTARY_DATA!,
+  concurrency: Number(env.WORKER_CONCURRENCY ?? 8),
+  timings: TEST_BULLMQ_TIMINGS,
+  logger: pino({ level: env.TEST_LOG_LEVEL ?? 'silent' }),
+});
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  void engine.close().then(() => process.exit(0));
+});
