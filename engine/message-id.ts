@@ -13,9 +13,20 @@ const hash = (...parts: Array<string | number>): string =>
 export const derivedMessageId = (parentId: string, nodeId: string, port: string, index: number): string =>
   hash('msg', parentId, nodeId, port, index);
 
-/** Id of a source message: from what was read (e.g. a webhook's idempotency header), or fresh. */
+/**
+ * Id of a source message — which is also the id of the run it starts: from what was read (e.g. a
+ * webhook's idempotency header), or fresh. It starts with the flow id and a dot (flow ids can't
+ * contain a dot after their… no: they can, so the flow id is everything before the LAST dot;
+ * the hash itself never contains one), so a run id alone tells which flow it belongs to.
+ */
 export const sourceMessageId = (flowId: string, nodeId: string, externalKey?: string): string =>
-  externalKey === undefined ? hash('fresh', randomUUID()) : hash('src', flowId, nodeId, externalKey);
+  `${flowId}.${externalKey === undefined ? hash('fresh', randomUUID()) : hash('src', flowId, nodeId, externalKey)}`;
+
+/** The flow a run id belongs to (see {@link sourceMessageId}), or undefined for a malformed id. */
+export function flowOfRun(runId: string): string | undefined {
+  const dot = runId.lastIndexOf('.');
+  return dot > 0 ? runId.slice(0, dot) : undefined;
+}
 
 /** BullMQ job id of delivering a message to a node's input port. */
 export const deliveryJobId = (messageId: string, nodeId: string, port: string, replay = 0): string =>

@@ -1,0 +1,36 @@
+/**
+ * The credentials a node's config names: every string value at a place its config schema marks
+ * `format: "credential"`. Pure — the editor lists them too.
+ */
+import { pointer } from './pointer';
+
+type Schema = Record<string, unknown>;
+
+export interface CredentialRef {
+  /** Pointer relative to the config, e.g. `/auth/credential`. */
+  pointer: string;
+  name: string;
+}
+
+export function credentialRefs(schema: unknown, config: unknown): CredentialRef[] {
+  const found: CredentialRef[] = [];
+  const walk = (s: unknown, value: unknown, path: Array<string | number>, depth: number) => {
+    if (depth > 32 || typeof s !== 'object' || s === null) return;
+    const node = s as Schema;
+    if (node.format === 'credential' && typeof value === 'string' && value !== '') found.push({ pointer: pointer(...path), name: value });
+    for (const branch of ['anyOf', 'oneOf', 'allOf'] as const) {
+      if (Array.isArray(node[branch])) for (const b of node[branch] as unknown[]) walk(b, value, path, depth + 1);
+    }
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      if (node.items) value.forEach((item, i) => walk(node.items, item, [...path, i], depth + 1));
+      return;
+    }
+    const props = (node.properties ?? {}) as Record<string, unknown>;
+    for (const [key, sub] of Object.entries(props)) {
+      if (Object.hasOwn(value, key)) walk(sub, (value as Record<string, unknown>)[key], [...path, key], depth + 1);
+    }
+  };
+  walk(schema, config, [], 0);
+  return found;
+}

@@ -1,0 +1,51 @@
+/**
+ * The Express application: security first (Host/Origin checks, token, headers, body limits),
+ * then the route table, then errors as `application/problem+json`.
+ */
+import { existsSync } from 'node:fs';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { ServerContext } from './context';
+import { HttpError, problemMiddleware } from './http/problem';
+import type { Route } from './http/route';
+import { hostAndOrigin, requireToken, type SecurityOptions } from './http/security';
+
+export interface AppOptions {
+  security: SecurityOptions;
+  /** Largest request body accepted (default 1 MiB). */
+  bodyLimit?: string;
+  /** Built editor files to serve at `/`, when present. */
+  editorDir?: string;
+}
+
+/** Routes that take a body parse it as JSON; webhooks keep the raw bytes (their signatures cover them). */
+function bodyParser(route: Route, limit: string): RequestHandler[] {
+  if (route.auth === 'webhook') return [express.raw({ type: () => true, limit })];
+  return route.method === 'get' || route.method === 'delete' ? [] : [express.json({ limit, strict: false })];
+}
+
+export function createApp(ctx: ServerContext, routes: readonly Route[], options: AppOptions): Express {
+  const app = express();
+  const limit = options.bodyLimit ?? '1mb';
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      // The editor is served from here; everything it loads comes from this origin.
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use(hostAndOrigin(options.security));
+  const tokenCheck = requireToken(options.security);
+  for (const route of routes) {
+    const guards = route.auth === 'token' ? [tokenCheck] : [];
+    app[route.method](route.path, ...guards, ...bodyParser(route, limit), route.handler as RequestHandler);
+  }
+  if (options.editorDir && existsSync(options.editorDir)) {
+    app.use(express.static(options.editorDir, { index: 'index.html', fallthrough: true }));
+  }
+  app.use((req, _res, next) => next(new HttpError(404, 'Not found', `no route for ${req.method} ${req.path}`)));
+  app.use(problemMiddleware(ctx.log));
+  return app;
+}

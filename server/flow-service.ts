@@ -1,0 +1,175 @@
+/**
+ * Flows as the API offers them: saved drafts with their problems, import and export, deploy and
+ * rollback by revision. Thin over the flow store and the engine; the HTTP layer maps its errors.
+ */
+import type { Catalogue } from '../flows/catalogue';
+import { credentialRefs } from '../flows/credential-refs';
+import { guardDocument } from '../flows/guard';
+import { SAFE_ID_PATTERN } from '../flows/limits';
+import { pointer } from '../flows/pointer';
+import type { Problem } from '../flows/problems';
+import { FLOW_FORMAT, type FlowDocument } from '../flows/schema';
+import { validateFlow } from '../flows/validate';
+import type { Engine } from '../engine/engine';
+import { FlowExistsError, type FlowRecord, type FlowStore, StaleRevisionError } from './flow-store';
+import { badRequest, conflict, HttpError, notFound } from './http/problem';
+
+export interface FlowView extends FlowRecord {
+  problems: Problem[];
+  /** The revision currently deployed, if the flow is deployed. */
+  deployedRevision?: number;
+}
+
+const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
+
+/**
+ * Refuses (400) what isn't a flow document at all — not an object, not `tributary.flow/v1`, no
+ * usable id, no node and edge lists. Anything past that is a draft whose problems are listed.
+ */
+export function asFlowDocument(body: unknown, where = ''): FlowDocument {
+  const guard = guardDocument(body);
+  if (!guard.readable || guard.problems.length > 0) throw badRequest('the body is not a usable JSON document', guard.problems);
+  const doc = body as Record<string, unknown>;
+  const problems: Problem[] = [];
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) problems.push({ pointer: where, code: 'shape', message: 'a flow document must be a JSON object' });
+  else {
+    if (doc.format !== FLOW_FORMAT) problems.push({ pointer: `${where}/format`, code: 'shape', message: `format must be "${FLOW_FORMAT}"` });
+    if (typeof doc.id !== 'string' || !SAFE_ID.test(doc.id)) problems.push({ pointer: `${where}/id`, code: 'shape', message: `id must match ${SAFE_ID_PATTERN}` });
+    if (!Array.isArray(doc.nodes)) problems.push({ pointer: `${where}/nodes`, code: 'shape', message: 'nodes must be an array' });
+    if (!Array.isArray(doc.edges)) problems.push({ pointer: `${where}/edges`, code: 'shape', message: 'edges must be an array' });
+  }
+  if (problems.length > 0) throw badRequest('the body is not a flow document', problems);
+  return body as FlowDocument;
+}
+
+const canonical = (doc: unknown) => JSON.stringify(doc);
+
+export class FlowService {
+  constructor(
+    private readonly store: FlowStore,
+    private readonly engine: Engine,
+    private readonly catalogue: Catalogue,
+  ) {}
+
+  /** Validation problems, plus credentials the flow names that this server doesn't have. */
+  async problemsOf(doc: FlowDocument): Promise<Problem[]> {
+    const problems = [...validateFlow(doc, this.catalogue).problems];
+    const known = new Set((await this.engine.credentials.list()).map((c) => c.name));
+    (doc.nodes ?? []).forEach((node, index) => {
+      const spec = node && typeof node === 'object' ? this.catalogue.get(node.type) : undefined;
+      if (!spec) return;
+      for (const ref of credentialRefs(spec.configSchema, node.config)) {
+        if (!known.has(ref.name)) {
+          problems.push({ pointer: pointer('nodes', index, 'config') + ref.pointer, code: 'config', nodeId: node.id, message: `credential "${ref.name}" does not exist on this server` });
+        }
+      }
+    });
+    return problems;
+  }
+
+  async #view(record: FlowRecord): Promise<FlowView> {
+    const deployed = await this.engine.deployed();
+    const deployedRevision = deployed.get(record.id);
+    return { ...record, problems: await this.problemsOf(record.doc), ...(deployedRevision !== undefined && { deployedRevision }) };
+  }
+
+  async list() {
+    const deployed = await this.engine.deployed();
+    return (await this.store.list()).map((f) => ({ ...f, ...(deployed.has(f.id) && { deployedRevision: deployed.get(f.id) }) }));
+  }
+
+  async get(id: string): Promise<FlowView> {
+    const record = await this.store.get(id);
+    if (!record) throw notFound(`no flow "${id}"`);
+    return this.#view(record);
+  }
+
+  async create(body: unknown): Promise<FlowView> {
+    const doc = asFlowDocument(body);
+    try {
+      return await this.#view(await this.store.create(doc));
+    } catch (error) {
+      if (error instanceof FlowExistsError) throw conflict(error.message, { id: doc.id });
+      throw error;
+    }
+  }
+
+  /** Saves a new revision (a no-op when nothing changed); `expected` guards against lost updates. */
+  async save(id: string, body: unknown, expected?: number): Promise<{ view: FlowView; changed: boolean }> {
+    const doc = asFlowDocument(body);
+    if (doc.id !== id) throw badRequest(`the document's id "${doc.id}" does not match the flow "${id}"`);
+    const current = await this.store.get(id);
+    if (!current) throw notFound(`no flow "${id}"; create it with POST /api/flows`);
+    if (expected !== undefined && expected !== current.revision) throw this.#stale(current);
+    if (canonical(current.doc) === canonical(doc)) return { view: await this.#view(current), changed: false };
+    try {
+      return { view: await this.#view(await this.store.save(doc, expected ?? current.revision)), changed: true };
+    } catch (error) {
+      if (error instanceof StaleRevisionError) throw this.#stale(error.current);
+      throw error;
+    }
+  }
+
+  #stale(current: FlowRecord): HttpError {
+    return conflict(`flow "${current.id}" is at revision ${current.revision}; reload it and apply your change again`, { currentRevision: current.revision, current: current.doc });
+  }
+
+  async delete(id: string): Promise<void> {
+    if ((await this.engine.deployed()).has(id)) throw conflict(`flow "${id}" is deployed; undeploy it before deleting it`);
+    if (!(await this.store.delete(id))) throw notFound(`no flow "${id}"`);
+  }
+
+  async revisions(id: string) {
+    const list = await this.store.revisions(id);
+    if (list.length === 0) throw notFound(`no flow "${id}"`);
+    return list;
+  }
+
+  async revision(id: string, revision: number): Promise<FlowView> {
+    const record = await this.store.revision(id, revision);
+    if (!record) throw notFound(`flow "${id}" has no revision ${revision}`);
+    return this.#view(record);
+  }
+
+  /**
+   * Imports one document or several. On an id that exists: `fail` refuses the whole import
+   * (409, nothing imported); `copy` imports under a fresh id (`<id>-copy`, `<id>-copy-2`, …).
+   */
+  async import(body: unknown, onConflict: 'fail' | 'copy'): Promise<Array<FlowView & { copiedFrom?: string }>> {
+    const docs = (Array.isArray(body) ? body : [body]).map((d, i) => asFlowDocument(d, Array.isArray(body) ? `/${i}` : ''));
+    const existing = new Set((await this.store.list()).map((f) => f.id));
+    if (onConflict === 'fail') {
+      const clashes = docs.filter((d) => existing.has(d.id)).map((d) => d.id);
+      if (clashes.length > 0) throw conflict(`flows already exist: ${clashes.join(', ')}`, { ids: clashes });
+    }
+    const imported: Array<FlowView & { copiedFrom?: string }> = [];
+    for (const doc of docs) {
+      let id = doc.id;
+      for (let n = 1; existing.has(id); n++) id = `${doc.id.slice(0, 50)}-copy${n === 1 ? '' : `-${n}`}`;
+      existing.add(id);
+      const record = await this.store.create({ ...doc, id });
+      imported.push({ ...(await this.#view(record)), ...(id !== doc.id && { copiedFrom: doc.id }) });
+    }
+    return imported;
+  }
+
+  /** The document as saved: ready to import elsewhere; flows never hold secrets, only credential names. */
+  async export(id: string): Promise<FlowDocument> {
+    return (await this.get(id)).doc;
+  }
+
+  /** Deploys the latest revision, or an earlier one (rollback). No-op when it is already deployed. */
+  async deploy(id: string, revision?: number): Promise<{ flowId: string; revision: number; changed: boolean }> {
+    const record = revision === undefined ? await this.store.get(id) : await this.store.revision(id, revision);
+    if (!record) throw notFound(revision === undefined ? `no flow "${id}"` : `flow "${id}" has no revision ${revision}`);
+    if ((await this.engine.deployed()).get(id) === record.revision) return { flowId: id, revision: record.revision, changed: false };
+    const problems = await this.problemsOf(record.doc);
+    if (problems.length > 0) throw new HttpError(422, 'Unprocessable flow', `revision ${record.revision} of "${id}" has ${problems.length} problem(s)`, { problems });
+    await this.engine.deploy(record.doc, record.revision);
+    return { flowId: id, revision: record.revision, changed: true };
+  }
+
+  async undeploy(id: string): Promise<boolean> {
+    return this.engine.undeploy(id);
+  }
+}
