@@ -15,6 +15,12 @@ export interface TributaryConfig {
   host: string;
   port: number;
   prefix: string;
+  /** Required when `host` isn't loopback (`TRIBUTARY_TOKEN`). */
+  token?: string;
+  /** Origins allowed to call the API from a browser besides its own (`TRIBUTARY_CORS_ORIGINS`, comma-separated). */
+  corsOrigins: string[];
+  /** Outbound-HTTP allow-list (`TRIBUTARY_OUTBOUND_ALLOW`, comma-separated CIDRs or hosts). */
+  outboundAllow: string[];
 }
 
 /** Reads the key that encrypts credentials: `TRIBUTARY_SECRET`, else `<data>/secret.key`, made once. */
@@ -28,6 +34,9 @@ export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env
   return readFileSync(file, 'utf8').trim();
 }
 
+const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfig {
   const dataDir = resolve(env.TRIBUTARY_DATA ?? '.tributary');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -40,5 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfi
     host: env.HOST ?? '127.0.0.1',
     port,
     prefix: env.TRIBUTARY_PREFIX ?? 'trib',
+    ...(env.TRIBUTARY_TOKEN ? { token: env.TRIBUTARY_TOKEN } : {}),
+    corsOrigins: list(env.TRIBUTARY_CORS_ORIGINS),
+    // On loopback (the default) local services are what people integrate first, so loopback is
+    // allowed; bound elsewhere, only what is configured.
+    outboundAllow: env.TRIBUTARY_OUTBOUND_ALLOW !== undefined ? list(env.TRIBUTARY_OUTBOUND_ALLOW) : LOOPBACK_HOSTS.includes(env.HOST ?? '127.0.0.1') ? ['127.0.0.0/8', '::1/128', 'localhost'] : [],
   };
 }

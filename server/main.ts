@@ -1,23 +1,47 @@
 /**
- * `npm start`: Redis (a private one unless `REDIS_URL` is set), the engine with its workers, and
- * the example flows deployed on first start. SIGINT/SIGTERM shut down gracefully: workers finish
- * what they run, then the private Redis stops (flushing its AOF).
+ * `npm start`: one process serving the API, the editor's built files (when built) and engine
+ * workers on 127.0.0.1:8400 (`HOST`, `PORT`). Redis is `REDIS_URL`, or a private one kept in the
+ * data directory. The example flows are loaded on first start. SIGINT/SIGTERM shut down
+ * gracefully: stop taking requests, let workers finish what they run, stop the private Redis.
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { nodeCatalogue } from '../nodes/catalogue';
 import { RUNTIMES } from '../nodes/runtimes';
 import { Engine } from '../engine/engine';
-import { InvalidFlowError } from '../engine/plan';
 import { createLogger } from '../engine/logger';
 import { loadConfig } from './config';
 import { exampleFlows } from './examples';
+import { startApiServer } from './http-server';
 import { openRedis } from './redis';
+import { createServerContext } from './server-context';
+import type { ServerContext } from './context';
+import { ATTACHMENTS } from './attachments';
 
 const log = createLogger();
+const EDITOR_DIR = fileURLToPath(new URL('../editor/dist/', import.meta.url));
+
+/** On first start: save the example flows, and deploy the ones this build can run. */
+async function loadExamples(ctx: ServerContext, dataDir: string): Promise<void> {
+  const marker = join(dataDir, 'examples-loaded');
+  if (existsSync(marker)) return;
+  for (const doc of exampleFlows()) {
+    const existing = (await ctx.flows.list()).some((f) => f.id === doc.id);
+    if (!existing) await ctx.flows.create(doc);
+    try {
+      await ctx.flows.deploy(doc.id);
+      log.info({ flowId: doc.id }, 'example flow deployed');
+    } catch {
+      log.info({ flowId: doc.id }, 'example flow saved (not deployable in this build yet)');
+    }
+  }
+  writeFileSync(marker, `${new Date().toISOString()}\n`);
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const redis = await openRedis(config, (line) => log.info(line));
-  log.info({ redis: redis.private ? `private, data in ${redis.private.dir}` : 'REDIS_URL' }, 'redis ready');
   const engine = await Engine.start({
     redisUrl: redis.url,
     prefix: config.prefix,
@@ -26,27 +50,24 @@ async function main(): Promise<void> {
     secret: config.secret,
     dataDir: config.dataDir,
     logger: log,
-    outbound: { allow: ['127.0.0.0/8', '::1/128', 'localhost'] },
+    outbound: { allow: config.outboundAllow },
   });
-
-  const deployed = await engine.deployed();
-  for (const flow of exampleFlows()) {
-    if (deployed.has(flow.id)) continue;
-    try {
-      await engine.deploy(flow, 1);
-      log.info({ flowId: flow.id }, 'example flow deployed');
-    } catch (error) {
-      const detail = error instanceof InvalidFlowError ? error.problems.map((p) => p.message).join('; ') : String(error);
-      log.info({ flowId: flow.id, reason: detail }, 'example flow not deployed');
-    }
-  }
-  log.info({ flows: [...(await engine.deployed()).keys()], dataDir: config.dataDir }, 'Tributary engine running; Ctrl-C stops it');
+  const ctx = createServerContext(engine, config.dataDir);
+  await loadExamples(ctx, config.dataDir);
+  const api = await startApiServer(
+    ctx,
+    { host: config.host, port: config.port, ...(config.token && { token: config.token }), corsOrigins: config.corsOrigins, editorDir: EDITOR_DIR },
+    ATTACHMENTS,
+  );
+  log.info({ url: api.url, dataDir: config.dataDir, redis: redis.private ? 'private' : 'REDIS_URL' }, `Tributary is running at ${api.url}`);
+  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  Ctrl-C stops it.\n\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    await api.close();
     await engine.close();
     await redis.private?.stop();
     process.exit(0);
