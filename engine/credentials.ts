@@ -34,6 +34,8 @@ export class CredentialStore implements Credentials {
     private readonly redis: Redis,
     private readonly keys: Keys,
     secret: string,
+    /** Called after a credential is stored, so traces start redacting it at once. */
+    private readonly onChange: () => Promise<void> = async () => undefined,
   ) {
     if (secret.length < 16) throw new Error('TRIBUTARY_SECRET must be at least 16 characters');
     this.#key = Buffer.from(hkdfSync('sha256', secret, 'tributary', 'credentials/v1', 32));
@@ -46,6 +48,7 @@ export class CredentialStore implements Credentials {
     const data = Buffer.concat([cipher.update(JSON.stringify(credential), 'utf8'), cipher.final()]);
     const sealed: Sealed = { type: credential.type, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64'), updatedAt: Date.now() };
     await this.redis.hset(this.keys.credentials(), name, JSON.stringify(sealed));
+    await this.onChange();
   }
 
   async delete(name: string): Promise<boolean> {

@@ -22,6 +22,12 @@ const RESYNC_MS = 5_000;
 export class Deployments {
   #subscriber: Redis | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /**
+   * Flows last reported as deployed. A resync reports the ones no longer in the hash as
+   * undeployed: an undeploy notice missed while the subscriber was down (or a resync that read
+   * the hash just before an undeploy) would otherwise leave a worker running forever.
+   */
+  readonly #reported = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
@@ -47,12 +53,19 @@ export class Deployments {
   }
 
   async #apply(change: DeploymentChange): Promise<void> {
+    if (change.revision === undefined) this.#reported.delete(change.flowId);
+    else this.#reported.add(change.flowId);
     await this.onChange(change).catch(() => undefined);
   }
 
-  /** Re-reads every deployment and reports each as a change (changes are idempotent). */
+  /**
+   * Re-reads every deployment and reports each as a change, and every flow reported before that
+   * is gone from the hash as undeployed (changes are idempotent).
+   */
   async resync(): Promise<void> {
-    for (const [flowId, info] of await this.details()) await this.#apply({ flowId, revision: info.revision });
+    const deployed = await this.details();
+    for (const flowId of [...this.#reported]) if (!deployed.has(flowId)) await this.#apply({ flowId });
+    for (const [flowId, info] of deployed) await this.#apply({ flowId, revision: info.revision });
   }
 
   async deploy(flowId: string, revision: number): Promise<void> {
@@ -64,7 +77,7 @@ export class Deployments {
   async undeploy(flowId: string): Promise<boolean> {
     const removed = (await this.redis.hdel(this.keys.deployments(), flowId)) === 1;
     await this.redis.publish(this.keys.controlChannel(), JSON.stringify({ flowId }));
-    await this.onChange({ flowId }).catch(() => undefined);
+    await this.#apply({ flowId });
     return removed;
   }
 

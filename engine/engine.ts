@@ -12,9 +12,9 @@ import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
 import { CredentialStore } from './credentials';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
-import { Deployments } from './deployments';
+import { Deployments, type DeploymentInfo } from './deployments';
 import { DEFAULT_WORKER_TIMINGS, FlowWorker, type WorkerTimings } from './flow-worker';
-import { ingest, NotDeployedError, type IngestRequest, type IngestResult } from './ingest';
+import { ingest, NotDeployedError, RedisUnavailableError, type IngestRequest, type IngestResult } from './ingest';
 import { Keys } from './keys';
 import { createLogger, nodeLogger, type Pino } from './logger';
 import { compilePlan, type Plan } from './plan';
@@ -25,7 +25,8 @@ import { assertRedisReady } from './redis/check';
 import { createRedisConnection } from './redis/connection';
 import { DEFAULT_RETENTION, type Retention } from './retention';
 import { CircuitBreakers } from './stores/circuit-breaker';
-import { DeadLetterStore } from './stores/dead-letters';
+import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
+import { MetricsStore } from './stores/metrics';
 import { RunStore } from './stores/runs';
 import { Tracer } from './tracer';
 import { failedJobHandler } from './failed-jobs';
@@ -78,9 +79,12 @@ export class Engine {
     this.#retention = { ...DEFAULT_RETENTION, ...options.retention };
     this.#plans = new PlanStore(redis, this.keys, this.#retention.plansSec);
     this.runs = new RunStore(redis, this.keys, this.#retention);
-    const dlq = new DeadLetterStore(redis, this.keys, this.#retention);
-    this.credentials = new CredentialStore(redis, this.keys, options.secret);
-    this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues());
+    // Trims are logged through this engine's logger (its level, its destination), not a default one.
+    const dlq = new DeadLetterStore(redis, this.keys, this.#retention, { onTrimmed: logTrimmed(this.log) });
+    // Storing a credential refreshes this process's redaction list at once; other processes
+    // refresh theirs within seconds (Tracer), and sinks redact the secrets they use themselves.
+    this.credentials = new CredentialStore(redis, this.keys, options.secret, () => this.#tracer.refreshSecrets());
+    this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues(), new MetricsStore(redis, this.keys));
     const http = createHttpClient(outbound);
     this.#process = createProcessor({
       plans: this.#plans,
@@ -164,6 +168,11 @@ export class Engine {
     return this.#deployments.all();
   }
 
+  /** Every deployed flow with its revision and since when (ms since epoch) it is deployed. */
+  deployments(): Promise<Map<string, DeploymentInfo>> {
+    return this.#deployments.details();
+  }
+
   /** Waiting work of a flow: what back-pressure is measured on. */
   async backlog(flowId: string): Promise<number> {
     const counts = await this.queue(flowId).getJobCounts('waiting', 'delayed', 'prioritized');
@@ -172,6 +181,7 @@ export class Engine {
 
   /** Takes a message in at a source node of a deployed flow: durably enqueued before it returns. */
   async ingest(flowId: string, request: Omit<IngestRequest, 'types'> & { types?: readonly string[] }): Promise<IngestResult> {
+    this.#refuseWhileRedisDown();
     const plan = await this.currentPlan(flowId);
     if (!plan) throw new NotDeployedError(`flow "${flowId}" is not deployed`);
     return ingest(
@@ -181,17 +191,37 @@ export class Engine {
     );
   }
 
-  /** Starts a run at an inject node, with the given payload or the node's own. */
-  async trigger(flowId: string, nodeId: string, payload?: unknown): Promise<IngestResult> {
+  /**
+   * Starts a run at an inject node, with the given payload or the node's own. A repeated
+   * `idempotencyKey` returns the first run (`duplicate: true`) instead of starting another.
+   */
+  async trigger(flowId: string, nodeId: string, payload?: unknown, options: { idempotencyKey?: string } = {}): Promise<IngestResult> {
+    this.#refuseWhileRedisDown();
     const plan = await this.currentPlan(flowId);
     if (!plan) throw new NotDeployedError(`flow "${flowId}" is not deployed`);
     const configured = plan.nodes[nodeId]?.config.payload;
-    return this.ingest(flowId, { nodeId, payload: payload === undefined ? (configured ?? null) : payload, types: ['inject'] });
+    return this.ingest(flowId, { nodeId, payload: payload === undefined ? (configured ?? null) : payload, types: ['inject'], ...options });
+  }
+
+  /**
+   * The engine's connection waits out a Redis outage (workers and jobs need that), so an ingest
+   * would hang until Redis is back — forever if it never is. Intake answers a caller, so it
+   * refuses at once while the connection is down (found by crash-redis.test.ts). A call already
+   * under way when Redis goes down completes once Redis is back.
+   */
+  #refuseWhileRedisDown(): void {
+    if (this.redis.status !== 'ready') throw new RedisUnavailableError(`Redis is unreachable (connection ${this.redis.status}); retry shortly`);
   }
 
   /** Keeps this process's workers in line with the deployments. */
   async #follow(change: { flowId: string; revision?: number }): Promise<void> {
-    if (this.#closed || this.options.workers === false) return;
+    if (this.#closed) return;
+    // The deployed revision's plan must outlive `plansSec`: every process refreshes its TTL at
+    // each resync, so only superseded and undeployed revisions expire (plansSec after the last
+    // refresh). Before, it expired plansSec after its deploy, and a process started later found
+    // a deployed flow without a plan.
+    if (change.revision !== undefined) await this.#plans.touch(change.flowId, change.revision).catch(() => undefined);
+    if (this.options.workers === false) return;
     const running = this.#workers.get(change.flowId);
     if (change.revision !== undefined && !running) {
       this.#workers.set(change.flowId, this.#startWorker(change.flowId));

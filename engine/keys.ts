@@ -96,6 +96,11 @@ export class Keys {
     return `${this.flow(flowId)}:state:${nodeId}:${key}`;
   }
 
+  /** Hash: the flow's Prometheus counts (stores/metrics.ts), shared by every process. */
+  metrics(flowId: string): string {
+    return `${this.flow(flowId)}:metrics`;
+  }
+
   /** Pub/sub channel of every trace event (any process can relay them). */
   traceChannel(): string {
     return `${this.prefix}:trace`;

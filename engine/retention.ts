@@ -16,7 +16,10 @@ export interface Retention {
   runs: { maxPerFlow: number; ttlSec: number; maxEventsPerRun: number };
   /** Dead letters kept per flow and how long each lives. Past the cap the oldest go, with a warning log. */
   deadLetters: { maxPerFlow: number; ttlSec: number };
-  /** Plans of superseded revisions (messages still in flight on them need them). */
+  /**
+   * Plans of superseded and undeployed revisions (messages still in flight on them need them).
+   * The deployed revision's plan is refreshed by every engine process every few seconds.
+   */
   plansSec: number;
 }
 
@@ -24,7 +27,8 @@ export const DEFAULT_RETENTION: Retention = {
   completedJobs: { count: 1_000, ageSec: 3_600 },
   doneMarkersSec: 7 * 86_400,
   idempotencySec: 86_400,
-  runs: { maxPerFlow: 1_000, ttlSec: 7 * 86_400, maxEventsPerRun: 500 },
+  // 10 000 runs: more than a realistic backlog, so runs in flight are not trimmed before they end.
+  runs: { maxPerFlow: 10_000, ttlSec: 7 * 86_400, maxEventsPerRun: 200 },
   deadLetters: { maxPerFlow: 100_000, ttlSec: 30 * 86_400 },
   plansSec: 30 * 86_400,
 };

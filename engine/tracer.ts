@@ -4,7 +4,8 @@
  * secret redacted.
  */
 import { makePreview, type Preview } from '../flows/preview';
-import type { TraceEventName, TraceEvents } from '../flows/trace-events';
+import type { TraceEvent, TraceEventName, TraceEvents } from '../flows/trace-events';
+import type { MetricsStore } from './stores/metrics';
 import type { RunStore, RunSummary } from './stores/runs';
 
 const SECRETS_REFRESH_MS = 5_000;
@@ -17,10 +18,16 @@ export class Tracer {
   constructor(
     private readonly runs: RunStore,
     private readonly secretValues: () => Promise<string[]>,
+    private readonly metrics?: Pick<MetricsStore, 'record'>,
   ) {}
 
   async emit<K extends TraceEventName>(type: K, data: TraceEvents[K]): Promise<void> {
-    await this.runs.recordEvent({ type, data } as Parameters<RunStore['recordEvent']>[0]);
+    const event = { type, data } as TraceEvent;
+    // Both leave now on the same connection, the count first: an event seen published is counted.
+    // Metrics are best-effort; they never fail a delivery.
+    const counted = this.metrics?.record(event).catch(() => undefined);
+    await this.runs.recordEvent(event);
+    await counted;
   }
 
   /** The one `run:finished` event of a run, from the summary its last settle returned. */

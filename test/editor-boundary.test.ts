@@ -12,6 +12,7 @@ const EDITOR_FACING_MODULES = [
   'flows/schema.ts',
   'flows/expression.ts',
   'flows/trace-events.ts',
+  'flows/live-events.ts',
   'flows/preview.ts',
   'flows/policy.ts',
   'nodes/catalogue.ts',

@@ -15,6 +15,8 @@ export interface WorkerProcess {
   /** Resolves with the exit signal or code once the process is gone. */
   readonly exited: Promise<NodeJS.Signals | number | null>;
   kill(signal?: NodeJS.Signals): Promise<NodeJS.Signals | number | null>;
+  /** Starts a process spawned with `standby: true`; resolves once it is `ready`. */
+  activate(): Promise<void>;
 }
 
 export interface WorkerEnv {
@@ -22,6 +24,11 @@ export interface WorkerEnv {
   prefix: string;
   dataDir: string;
   concurrency?: number;
+  /**
+   * Spawn a warm spare: loaded but not connected, `spawn` resolves once it says `standby`, and
+   * `activate()` starts it. Crash tests use spares to replace a killed process within a second.
+   */
+  standby?: boolean;
 }
 
 export function useWorkerProcesses(): { spawn(env: WorkerEnv): Promise<WorkerProcess> } {
@@ -42,10 +49,21 @@ export function useWorkerProcesses(): { spawn(env: WorkerEnv): Promise<WorkerPro
           TRIBUTARY_DATA: env.dataDir,
           TRIBUTARY_SECRET: TEST_SECRET,
           WORKER_CONCURRENCY: String(env.concurrency ?? 8),
+          WORKER_STANDBY: env.standby ? '1' : '0',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+      let said = '';
+      child.stdout!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+      /** Resolves once the process has printed `word` on a line of its own. */
+      const saying = (word: string) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => said.split('\n').includes(word) && (resolve(), true);
+          if (check()) return;
+          child.stdout!.on('data', check);
+          void exited.then((how) => reject(new Error(`worker process exited before it said ${word} (${String(how)})`)));
+        });
       const worker: WorkerProcess = {
         child,
         pid: child.pid!,
@@ -54,12 +72,13 @@ export function useWorkerProcesses(): { spawn(env: WorkerEnv): Promise<WorkerPro
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           return exited;
         },
+        async activate() {
+          child.kill('SIGUSR2');
+          await saying('ready');
+        },
       };
       spawned.push(worker);
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-        void exited.then((how) => reject(new Error(`worker process exited before it was ready (${String(how)})`)));
-      });
+      await saying(env.standby ? 'standby' : 'ready');
       return worker;
     },
   };

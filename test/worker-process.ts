@@ -1,8 +1,8 @@
 /**
  * A worker process for crash and scale-out tests: an Engine with workers on the test's Redis and
  * key prefix, with the test BullMQ timings. Configured by environment (REDIS_URL,
- * TRIBUTARY_PREFIX, TRIBUTARY_DATA, TRIBUTARY_SECRET, WORKER_CONCURRENCY); prints `ready` once
- * it follows the deployments, and exits on SIGTERM after its running jobs.
+ * TRIBUTARY_PREFIX, TRIBUTARY_DATA, TRIBUTARY_SECRET, WORKER_CONCURRENCY, WORKER_STANDBY); prints
+ * `ready` once it follows the deployments, and exits on SIGTERM after its running jobs.
  */
 import { pino } from 'pino';
 import { Engine } from '../engine/engine';
@@ -11,6 +11,14 @@ import { RUNTIMES } from '../nodes/runtimes';
 import { TEST_BULLMQ_TIMINGS } from './timings';
 
 const env = process.env;
+if (env.WORKER_STANDBY === '1') {
+  // A warm spare for crash tests: everything is loaded (seconds on a busy machine), nothing is
+  // connected yet; SIGUSR2 starts it. The interval only keeps the process alive until then.
+  process.stdout.write('standby\n');
+  const alive = setInterval(() => undefined, 60_000);
+  await new Promise<void>((resolve) => process.once('SIGUSR2', () => resolve()));
+  clearInterval(alive);
+}
 const engine = await Engine.start({
   redisUrl: env.REDIS_URL!,
   prefix: env.TRIBUTARY_PREFIX!,

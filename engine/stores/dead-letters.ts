@@ -91,12 +91,16 @@ return out
 `,
 );
 
+/** An `onTrimmed` that warns on `log`, naming (the first 100 of) the letters removed. */
+export const logTrimmed =
+  (log: Pino) =>
+  (flowId: string, ids: string[]): void => {
+    log.warn({ flowId, trimmed: ids.length, ids: ids.slice(0, 100) }, 'dead letters over the cap: the oldest were removed');
+  };
+
 let defaultLog: Pino | undefined;
 
-const warnTrimmed = (flowId: string, ids: string[]): void => {
-  defaultLog ??= createLogger({ name: 'dead-letters' });
-  defaultLog.warn({ flowId, trimmed: ids.length, ids: ids.slice(0, 100) }, 'dead letters over the cap: the oldest were removed');
-};
+const warnTrimmed = (flowId: string, ids: string[]): void => logTrimmed((defaultLog ??= createLogger({ name: 'dead-letters' })))(flowId, ids);
 
 export class DeadLetterStore {
   private readonly onTrimmed: (flowId: string, ids: string[]) => void;

@@ -162,3 +162,29 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return {recreated, pending}
 `,
 );
+
+/**
+ * Records trace events of one run: stored (capped, TTL) only while the run itself is kept, and
+ * published either way, in order.
+ *
+ * Input:
+ *   KEYS[1] run hash
+ *   KEYS[2] run events list
+ *   ARGV[1] events kept per run   ARGV[2] run TTL (s)   ARGV[3] trace channel   ARGV[4..] events (JSON)
+ *
+ * Output: 1 when stored, 0 when the run is gone (published only)
+ */
+export const APPEND_EVENTS = new LuaScript(
+  'appendEvents',
+  `
+local kept = redis.call('EXISTS', KEYS[1]) == 1
+for i = 4, #ARGV do
+  if kept then redis.call('RPUSH', KEYS[2], ARGV[i]) end
+  redis.call('PUBLISH', ARGV[3], ARGV[i])
+end
+if not kept then return 0 end
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+`,
+);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TraceEvent } from '../../flows/trace-events';
 import { useRedis } from '../../test/redis';
 import { Keys } from '../keys';
@@ -141,6 +141,22 @@ describe('RunStore', () => {
       expect(page.total).toBe(3);
       expect(page.items.map((r) => r.runId)).toEqual(['r4', 'r3']);
       expect((await runs.listRuns(FLOW, { offset: 2, limit: 2 })).items.map((r) => r.runId)).toEqual(['r2']);
+    });
+
+    it('publishes the later events of a run trimmed while in flight, but stores none of them', async () => {
+      const runs = store(retentionWith({ runs: { maxPerFlow: 1 } }));
+      const keys = new Keys(t.prefix);
+      const subscriber = t.connection();
+      const received: unknown[] = [];
+      subscriber.on('message', (_channel: string, json: string) => received.push(JSON.parse(json)));
+      await subscriber.subscribe(keys.traceChannel());
+      await runs.startRun(FLOW, start('old', T0));
+      await runs.startRun(FLOW, start('new', T0 + 1)); // trims "old", still running
+      const late = event('old', 1);
+      await runs.recordEvents([late, event('new', 2)]);
+      await vi.waitFor(() => expect(received).toEqual([late, event('new', 2)]));
+      expect(await t.redis.exists(keys.runEvents(FLOW, 'old'))).toBe(0);
+      expect(await t.redis.llen(keys.runEvents(FLOW, 'new'))).toBe(1);
     });
 
     it('drops runs whose record expired from the index when a listing meets them', async () => {

@@ -18,7 +18,7 @@ import type { Keys } from '../keys';
 import type { Retention } from '../retention';
 import { checkPage, type Page } from './page';
 import { PRUNE_INDEX, pairsToRecord, pipelineResults } from './script';
-import { REOPEN, RESERVE, SETTLE, START_RUN } from './runs-scripts';
+import { APPEND_EVENTS, REOPEN, RESERVE, SETTLE, START_RUN } from './runs-scripts';
 
 export type RunStatus = 'running' | 'completed' | 'failed';
 
@@ -293,29 +293,28 @@ export class RunStore {
   }
 
   /**
-   * Appends trace events to their runs and publishes each on the trace channel, all in one
-   * pipeline. Order is kept per run and on the channel.
+   * Appends trace events to their runs and publishes each on the trace channel, in order. Events
+   * of a run no longer kept (trimmed off the index, or expired) are published but not stored:
+   * storing them would recreate, for every run trimmed while still in flight, an events list the
+   * runs cap no longer counts — with a backlog past `maxPerFlow`, that is every run.
    */
   async recordEvents(events: readonly TraceEvent[]): Promise<void> {
     if (events.length === 0) return;
     const { ttlSec, maxEventsPerRun } = this.retention.runs;
-    const byRun = new Map<string, string[]>();
-    const pipeline = this.redis.pipeline();
-    for (const event of events) {
-      const json = JSON.stringify(event);
-      const key = this.keys.runEvents(event.data.flowId, event.data.runId);
-      const list = byRun.get(key);
-      if (list) list.push(json);
-      else byRun.set(key, [json]);
-    }
-    for (const [key, list] of byRun) {
-      pipeline.rpush(key, ...list);
-      pipeline.ltrim(key, -maxEventsPerRun, -1);
-      pipeline.expire(key, ttlSec);
-    }
     const channel = this.keys.traceChannel();
-    for (const event of events) pipeline.publish(channel, JSON.stringify(event));
-    pipelineResults(await pipeline.exec(), 'recording trace events');
+    // Consecutive events of one run go in one call; the calls leave in order on one connection.
+    const segments: Array<{ flowId: string; runId: string; jsons: string[] }> = [];
+    for (const event of events) {
+      const last = segments.at(-1);
+      const json = JSON.stringify(event);
+      if (last && last.flowId === event.data.flowId && last.runId === event.data.runId) last.jsons.push(json);
+      else segments.push({ flowId: event.data.flowId, runId: event.data.runId, jsons: [json] });
+    }
+    await Promise.all(
+      segments.map(({ flowId, runId, jsons }) =>
+        APPEND_EVENTS.run(this.redis, [this.keys.run(flowId, runId), this.keys.runEvents(flowId, runId)], [maxEventsPerRun, ttlSec, channel, ...jsons]),
+      ),
+    );
   }
 
   /**

@@ -13,6 +13,28 @@ export async function credentialHeader(credentials: Credentials, name: string): 
   return headerOf(await credentials.get(name, HTTP_TYPES));
 }
 
+/**
+ * The header for the credential called `name`, and every string that would give the credential
+ * away if it showed up in an error or a log (the header value as sent, the raw secret): a node
+ * quoting what the other side answered redacts them, since a receiver may echo what it got.
+ */
+export async function credentialAuth(credentials: Credentials, name: string): Promise<{ header: [string, string]; secrets: string[] }> {
+  const credential = await credentials.get(name, HTTP_TYPES);
+  const header = headerOf(credential);
+  return { header, secrets: secretsOf(credential, header[1]) };
+}
+
+function secretsOf(credential: Extract<Credential, { type: HttpCredentialType }>, sent: string): string[] {
+  switch (credential.type) {
+    case 'http-basic':
+      return [sent, sent.slice('Basic '.length), credential.password];
+    case 'http-bearer':
+      return [sent, credential.token];
+    case 'http-header':
+      return [credential.value];
+  }
+}
+
 export function headerOf(credential: Extract<Credential, { type: HttpCredentialType }>): [string, string] {
   switch (credential.type) {
     case 'http-basic':

@@ -8,13 +8,17 @@ import { PermanentError } from '../../errors';
 import type { Message, NodeContext } from '../../runtime';
 import type { HttpRequestInit } from '../../runtime-http';
 import { evaluateField } from '../../shared/expressions';
-import { credentialHeader, setHeader } from '../../shared/http-auth';
+import { credentialAuth, setHeader } from '../../shared/http-auth';
 import type { HttpRequestConfig } from './spec';
 
 /** Methods that send no body: the `body` expression isn't even evaluated for them. */
 export const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'DELETE']);
 
-export async function buildRequest(ctx: NodeContext<HttpRequestConfig>, message: Message): Promise<HttpRequestInit> {
+/**
+ * The request, and the strings of its credential that must never be quoted back (see
+ * `credentialAuth`): none when the node names no credential.
+ */
+export async function buildRequest(ctx: NodeContext<HttpRequestConfig>, message: Message): Promise<{ request: HttpRequestInit; secrets: string[] }> {
   const { config } = ctx;
   const evaluate = (field: string, source: string) => evaluateField(ctx, message, field, source);
 
@@ -41,7 +45,12 @@ export async function buildRequest(ctx: NodeContext<HttpRequestConfig>, message:
     const text = scalarText(`headers.${name}`, await evaluate(`headers.${name}`, source));
     if (text !== undefined) setHeader(headers, name, text);
   }
-  if (config.credential !== undefined) setHeader(headers, ...(await credentialHeader(ctx.credentials, config.credential)));
+  let secrets: string[] = [];
+  if (config.credential !== undefined) {
+    const auth = await credentialAuth(ctx.credentials, config.credential);
+    setHeader(headers, ...auth.header);
+    secrets = auth.secrets;
+  }
   setHeader(headers, 'Idempotency-Key', ctx.idempotencyKey);
 
   const request: HttpRequestInit = { method: config.method, url: url.href, headers };
@@ -49,7 +58,7 @@ export async function buildRequest(ctx: NodeContext<HttpRequestConfig>, message:
     const body = await evaluate('body', config.body);
     if (body !== undefined) request.body = body;
   }
-  return request;
+  return { request, secrets };
 }
 
 /** A header or query value: a string, number or boolean as text; nothing or null leaves it out. */

@@ -11,6 +11,11 @@ beforeAll(async () => {
   server = await startServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/hang') return; // never answers
+    if (url.pathname.startsWith('/echo/')) {
+      // A receiver that quotes the credential it got back, as careless APIs do.
+      res.statusCode = Number(url.pathname.slice('/echo/'.length));
+      return res.end(JSON.stringify({ error: 'bad credentials', got: [req.headers.authorization, req.headers['x-api-key']] }));
+    }
     const status = Number(/^\/status\/(\d+)$/.exec(url.pathname)?.[1] ?? 200);
     const retryAfter = url.searchParams.get('retry-after');
     if (retryAfter) res.setHeader('retry-after', retryAfter);
@@ -75,6 +80,20 @@ describe('when the node names a credential', () => {
     const { logs } = await send({ credential: 'crm' }, { credentials: { crm: credential } });
     expect(server.requests[0]!.headers[header]).toBe(value);
     expect(JSON.stringify(logs)).not.toContain('s3cret');
+  });
+
+  it.each([
+    [{ type: 'http-bearer', token: 's3cret-token' } as const],
+    [{ type: 'http-basic', username: 'ann', password: 's3cret-pw' } as const],
+    [{ type: 'http-header', name: 'X-Api-Key', value: 's3cret-key' } as const],
+  ])('does redact a $type credential the receiver echoes, in the error and in the noted response', async (credential) => {
+    const error = await failure(send({ credential: 'crm', url: `"${server.origin}/echo/401"` }, { credentials: { crm: credential } }));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toContain('[redacted]');
+    expect((error as Error).message).not.toMatch(/s3cret|YW5uOnMzY3JldC1wdw/);
+    const { noted } = await send({ credential: 'crm', url: `"${server.origin}/echo/200"` }, { credentials: { crm: credential } });
+    expect(JSON.stringify(noted)).toContain('[redacted]');
+    expect(JSON.stringify(noted)).not.toMatch(/s3cret|YW5uOnMzY3JldC1wdw/);
   });
 
   it('does fail permanently when the credential does not exist', async () => {

@@ -15,6 +15,7 @@ import type { HttpRequestInit, HttpResult } from '../../runtime-http';
 import { HttpClientError } from '../../runtime/http';
 import { compileField } from '../../shared/expressions';
 import { parseRetryAfter } from '../../shared/retry-after';
+import { redactText } from '../../../flows/preview';
 import { buildRequest } from './request';
 import type { HttpRequestConfig } from './spec';
 
@@ -31,15 +32,17 @@ export const runtime: NodeRuntime<HttpRequestConfig> = {
     compileField(ctx, 'body', body);
   },
   async run(ctx, message) {
-    const request = await buildRequest(ctx, message);
+    const { request, secrets } = await buildRequest(ctx, message);
     const response = await send(ctx, request);
     const where = `${request.method} ${redact(response.url)}`;
     if (response.status >= 200 && response.status < 300) {
       ctx.log.debug('http-request answered', { status: response.status, url: redact(response.url) });
-      ctx.note({ status: response.status, body: responseBody(response) });
+      ctx.note({ status: response.status, body: responseBody(response, secrets) });
       return [];
     }
-    const failure = `${where} answered ${response.status}${excerpt(response)}`;
+    // A receiver may echo what it was sent (`invalid key: …`): the credential never leaves in the
+    // error, which ends up in traces and dead letters.
+    const failure = redactText(`${where} answered ${response.status}${excerpt(response, secrets)}`, secrets);
     if (isTransientStatus(response.status)) {
       throw new TransientError(failure, { retryAfterMs: parseRetryAfter(response.headers['retry-after']) });
     }
@@ -70,10 +73,11 @@ function redact(url: string): string {
   }
 }
 
-function excerpt(response: HttpResult): string {
+/** The start of the body, with `secrets` redacted before it is cut (a cut secret would leak its start). */
+function excerpt(response: HttpResult, secrets: readonly string[]): string {
   let text: string;
   try {
-    text = response.text();
+    text = redactText(response.text(), secrets);
   } catch {
     return '';
   }
@@ -82,11 +86,15 @@ function excerpt(response: HttpResult): string {
   return `: ${flat.length > BODY_EXCERPT_CHARS ? `${flat.slice(0, BODY_EXCERPT_CHARS)}…` : flat}`;
 }
 
-/** The response body for the trace: JSON when it parses, else text (the preview bounds its size). */
-function responseBody(response: HttpResult): unknown {
+/**
+ * The response body for the trace: JSON when it parses, else text (the preview bounds its size),
+ * with the credential redacted here too — the tracer's own list of secrets may lag a new one.
+ */
+function responseBody(response: HttpResult, secrets: readonly string[]): unknown {
+  const text = redactText(response.text(), secrets);
   try {
-    return response.json();
+    return JSON.parse(text) as unknown;
   } catch {
-    return response.text();
+    return text;
   }
 }
