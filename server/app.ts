@@ -37,6 +37,23 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
     }),
   );
   app.use(hostAndOrigin(options.security));
+  // CORS is off unless origins are configured; hostAndOrigin has already refused any other origin.
+  if (options.security.corsOrigins.length > 0) {
+    app.use((req, res, next) => {
+      const origin = req.headers.origin;
+      if (origin === undefined || !options.security.corsOrigins.includes(origin)) return next();
+      res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Allow-Credentials': 'false' });
+      if (req.method !== 'OPTIONS') return next();
+      res
+        .set({
+          'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match, Idempotency-Key',
+          'Access-Control-Max-Age': '600',
+        })
+        .status(204)
+        .end();
+    });
+  }
   const tokenCheck = requireToken(options.security);
   for (const route of routes) {
     const guards = route.auth === 'token' ? [tokenCheck] : [];

@@ -5,7 +5,7 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { InvalidFlowError } from '../../engine/plan';
-import { BackpressureError, NotDeployedError, UnknownSourceError } from '../../engine/ingest';
+import { BackpressureError, NotDeployedError, RedisUnavailableError, UnknownSourceError } from '../../engine/ingest';
 import { DeadLetterNotFoundError, ReplayConflictError } from '../../engine/dead-letter-service';
 import type { Problem } from '../../flows/problems';
 import type { Pino } from '../../engine/logger';
@@ -33,6 +33,9 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof InvalidFlowError) return unprocessable(`the flow has ${error.problems.length} problem(s)`, error.problems);
   if (error instanceof BackpressureError) {
     return new HttpError(503, 'Busy', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
+  }
+  if (error instanceof RedisUnavailableError) {
+    return new HttpError(503, 'Unavailable', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
   }
   if (error instanceof NotDeployedError) return conflict(error.message);
   if (error instanceof UnknownSourceError) return notFound(error.message);

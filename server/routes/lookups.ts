@@ -1,0 +1,31 @@
+/** Path and query readers shared by the engine's routes: flow ids, paging, "is this a flow at all". */
+import type { Request } from 'express';
+import { SAFE_ID_PATTERN } from '../../flows/limits';
+import { MAX_PAGE } from '../../engine/stores/page';
+import type { ServerContext } from '../context';
+import { intQuery, param } from '../http/params';
+import { notFound } from '../http/problem';
+
+const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
+
+/** `?offset&limit`, checked (400 otherwise). */
+export const pageQuery = (req: Request) => ({ offset: intQuery(req, 'offset', 0, 0, 1_000_000), limit: intQuery(req, 'limit', 50, 1, MAX_PAGE) });
+
+/** A flow id from the path; one that can't be a flow id names nothing (404). */
+export function flowParam(req: Request, name = 'id'): string {
+  const id = param(req, name);
+  if (!SAFE_ID.test(id)) throw notFound(`no flow "${id.slice(0, 80)}"`);
+  return id;
+}
+
+/**
+ * Whether this server knows the flow (saved here or deployed), so that a listing for a flow that
+ * never existed is a 404 rather than an empty page.
+ */
+export async function flowKnown(ctx: ServerContext, flowId: string): Promise<boolean> {
+  if ((await ctx.engine.deployed()).has(flowId)) return true;
+  return ctx.flows.get(flowId).then(
+    () => true,
+    () => false,
+  );
+}
