@@ -7,7 +7,7 @@ import type { Credentials, Logger, NodeContext, NodeState } from '../nodes/runti
 import type { HttpClient } from '../nodes/runtime-http';
 import type { Keys } from './keys';
 import { cachedExpression, type NodeCache } from './plans';
-import type { PlanNode } from './plan';
+import type { Plan, PlanNode } from './plan';
 
 export interface ContextParts {
   redis: Redis;
@@ -17,6 +17,8 @@ export interface ContextParts {
   dataDir: string;
   /** A logger carrying the given ids. */
   log(fields: { flowId: string; nodeId: string; runId: string; messageId: string }): Logger;
+  /** Timers of one node of one deployed plan (engine/timers.ts). */
+  timers(plan: Plan, nodeId: string): NodeContext['timers'];
 }
 
 /** Node state in Redis, one key per state key, every one with a TTL. */
@@ -47,6 +49,7 @@ export function createNodeContext(
   run: {
     flowId: string;
     revision: number;
+    plan: Plan;
     node: PlanNode;
     runId: string;
     messageId: string;
@@ -69,6 +72,7 @@ export function createNodeContext(
       return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal }) };
     },
     note: run.note,
+    timers: parts.timers(run.plan, run.node.id),
     memo: memoOf(run.cache),
     log: parts.log({ flowId: run.flowId, nodeId: run.node.id, runId: run.runId, messageId: run.messageId }),
     state: nodeState(parts.redis, parts.keys, run.flowId, run.node.id),

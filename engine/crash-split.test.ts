@@ -25,6 +25,7 @@ import type { Engine } from './engine';
 import { nodeLogger } from './logger';
 import { deliveryJobId, derivedMessageId } from './message-id';
 import { PlanStore } from './plans';
+import { timersFor } from './timers';
 import { createProcessor } from './processor';
 import { DEFAULT_RETENTION, type Retention } from './retention';
 import { CircuitBreakers } from './stores/circuit-breaker';
@@ -63,7 +64,15 @@ function processorFor(api: Engine, dataDir: string, retention: Retention, enqueu
     breakers: new CircuitBreakers(redis, keys, retention),
     tracer: new Tracer(runs, async () => []),
     retention,
-    context: { redis, keys, credentials: api.credentials, http: createHttpClient({}), dataDir, log: (fields) => nodeLogger(api.log, fields) },
+    context: {
+      redis,
+      keys,
+      credentials: api.credentials,
+      http: createHttpClient({}),
+      dataDir,
+      log: (fields) => nodeLogger(api.log, fields),
+      timers: (plan, nodeId) => timersFor({ runs, retention, queue: (id) => api.queue(id) }, plan, nodeId),
+    },
     enqueue,
   });
 }

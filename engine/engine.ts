@@ -29,6 +29,7 @@ import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
 import { MetricsStore } from './stores/metrics';
 import { RunStore } from './stores/runs';
 import { Tracer } from './tracer';
+import { timersFor } from './timers';
 import { failedJobHandler } from './failed-jobs';
 
 export interface EngineOptions {
@@ -94,7 +95,15 @@ export class Engine {
       breakers: new CircuitBreakers(redis, this.keys, this.#retention),
       tracer: this.#tracer,
       retention: this.#retention,
-      context: { redis, keys: this.keys, credentials: this.credentials, http, dataDir: options.dataDir, log: (fields) => nodeLogger(this.log, fields) },
+      context: {
+        redis,
+        keys: this.keys,
+        credentials: this.credentials,
+        http,
+        dataDir: options.dataDir,
+        log: (fields) => nodeLogger(this.log, fields),
+        timers: (plan, nodeId) => timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id) }, plan, nodeId),
+      },
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
     });
     this.deadLetters = new DeadLetterService({

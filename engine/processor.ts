@@ -184,7 +184,7 @@ export function createProcessor(deps: ProcessorDeps) {
     try {
       emissions = await withTimeout(node.policy.timeoutMs, (signal) =>
         runtime.run(
-          createNodeContext(deps.context, { flowId, revision, node, runId: message.runId, messageId: message.id, attempt: base.attempt, idempotencyKey, signal, cache, note }),
+          createNodeContext(deps.context, { flowId, revision, plan, node, runId: message.runId, messageId: message.id, attempt: base.attempt, idempotencyKey, signal, cache, note }),
           message,
         ),
       );

@@ -10,6 +10,9 @@ import type { HttpClient } from './runtime-http';
 export type { Expression } from './runtime-expression';
 export type { HttpClient } from './runtime-http';
 
+/** The port timer messages arrive on (see `NodeContext.timers`); never a port of the flow. */
+export const TIMER_PORT = '$timer';
+
 /** What travels along edges. `id` is deterministic (see DESIGN.md "Message ids"). */
 export interface Message<P = unknown> {
   id: string;
@@ -97,6 +100,13 @@ export interface NodeContext<C = Record<string, unknown>> {
    * logged value — shown as a bounded, redacted preview in the node's trace. Last call wins.
    */
   note(result: unknown): void;
+  /**
+   * Timers: asks the engine to deliver a timer message to this same node at `atMs` (a merge's
+   * window or join timeout). The message arrives on port {@link TIMER_PORT} with
+   * `meta.attrs.timer = { key, payload }`. Setting the same key twice is a no-op — keys name what
+   * they time (`window:<id>`), so a re-run after a crash can't double a timer.
+   */
+  readonly timers: { set(key: string, atMs: number, payload?: unknown): Promise<void> };
   /** The data directory of this process (`TRIBUTARY_DATA`); a node that writes files stays under it. */
   readonly dataDir: string;
   /**

@@ -116,6 +116,11 @@ export async function deployNode<C>(runtime: NodeRuntime<C>, options: DeployOpti
       const ctx: NodeContext<C> = {
         ...prepareCtx,
         note: (result) => (noted = { result }),
+        timers: {
+          set: async () => {
+            throw new Error('timers are not available in the harness: stateful nodes are tested on the engine');
+          },
+        },
         attempt: m.attempt ?? 1,
         get state(): never {
           throw new Error('state is not available in the harness: stateless nodes never use it');
