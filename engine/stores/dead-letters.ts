@@ -13,7 +13,7 @@ import type { Keys } from '../keys';
 import type { Retention } from '../retention';
 import { createLogger, type Pino } from '../logger';
 import { checkPage, type Page } from './page';
-import { LuaScript, PRUNE_INDEX, pipelineResults } from './script';
+import { LuaScript, trimIndexTo, PRUNE_INDEX, pipelineResults } from './script';
 
 export interface DeadLetter {
   /** The id of the delivery job that failed: a repeated dead-lettering of it is a no-op. */
@@ -80,15 +80,7 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) == false then return
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 -- Capped below; the TTL reaps the index of a flow whose letters all expired.
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-local out = {1}
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
-if excess > 0 then
-  local trimmed = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
-  for i = 1, #trimmed do out[i + 1] = trimmed[i] end
-end
-return out
-`,
+` + trimIndexTo('ARGV[5]'),
 );
 
 /** An `onTrimmed` that warns on `log`, naming (the first 100 of) the letters removed. */

@@ -1,7 +1,7 @@
 /**
  * Lua of the run store (see runs.ts). Each script touches keys of one flow only.
  */
-import { LuaScript } from './script';
+import { LuaScript, trimIndexTo } from './script';
 
 /**
  * Starts a run once.
@@ -28,15 +28,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
 -- Capped below; the TTL only reaps the index of a flow that stopped starting runs.
 redis.call('EXPIRE', KEYS[2], ARGV[7])
-local out = {1}
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[8])
-if excess > 0 then
-  local trimmed = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
-  for i = 1, #trimmed do out[i + 1] = trimmed[i] end
-end
-return out
-`,
+` + trimIndexTo('ARGV[8]'),
 );
 
 /**

@@ -74,6 +74,22 @@ export function pipelineResults(results: Array<[Error | null, unknown]> | null, 
  *
  * Output: how many members were removed
  */
+/**
+ * The tail of a script that capped a sorted-set index at `KEYS[2]`: removes the oldest entries past
+ * `cap` (an ARGV reference such as `ARGV[5]`) and returns `{1, trimmed ids…}`, so the caller can
+ * delete what they named and say so.
+ */
+export const trimIndexTo = (cap: string): string => `
+local out = {1}
+local excess = redis.call('ZCARD', KEYS[2]) - tonumber(${cap})
+if excess > 0 then
+  local trimmed = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
+  for i = 1, #trimmed do out[i + 1] = trimmed[i] end
+end
+return out
+`;
+
 export const PRUNE_INDEX = new LuaScript(
   'pruneIndex',
   `
