@@ -1,15 +1,13 @@
 /**
  * `npm run worker`: an engine-only process that shares the deployed flows' work with every other
  * process on the same Redis. It needs only the Redis and the secret key: plans, credentials and
- * settings come from Redis. Without `REDIS_URL` it joins the private Redis of a running
- * `npm start` in the same data directory.
+ * the outbound-HTTP policy come from Redis. Without `REDIS_URL` it joins the private Redis of a
+ * running `npm start` in the same data directory.
  */
-import { nodeCatalogue } from '../nodes/catalogue';
-import { RUNTIMES } from '../nodes/runtimes';
-import { loadConfig } from '../server/config';
-import { runningPrivateRedisUrl } from '../server/redis';
-import { Engine } from './engine';
-import { createLogger } from './logger';
+import { createLogger } from '../engine/logger';
+import { loadConfig } from './config';
+import { startEngine } from './engine-start';
+import { runningPrivateRedisUrl } from './redis';
 
 const log = createLogger({ name: 'tributary-worker' });
 
@@ -17,16 +15,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const redisUrl = config.redisUrl ?? runningPrivateRedisUrl(config.dataDir);
   if (!redisUrl) throw new Error('no Redis to join: set REDIS_URL, or start `npm start` first (its private Redis is then found in the data directory)');
-  const engine = await Engine.start({
-    redisUrl,
-    prefix: config.prefix,
-    catalogue: nodeCatalogue,
-    runtimes: RUNTIMES,
-    secret: config.secret,
-    dataDir: config.dataDir,
-    logger: log,
-    outbound: { allow: ['127.0.0.0/8', '::1/128', 'localhost'] },
-  });
+  const engine = await startEngine(config, redisUrl, log);
   log.info({ flows: [...(await engine.deployed()).keys()] }, 'worker running; Ctrl-C stops it after the jobs it runs');
   const stop = async () => {
     await engine.close();
