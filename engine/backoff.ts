@@ -1,15 +1,8 @@
 /**
- * Retry delays: fixed or exponential from `delayMs`, capped at `maxDelayMs`, with a fraction
- * `jitter` of each delay randomised so that many failing messages don't retry in lockstep.
+ * Retries between deliveries: the delay comes from flows/backoff.ts (shared with nodes that retry
+ * inside a delivery), and BullMQ is told to use the delay the processor chose.
  */
-import type { Backoff } from '../flows/schema';
-
-export function retryDelay(backoff: Required<Backoff>, failedAttempt: number, random: () => number = Math.random): number {
-  const base = backoff.type === 'fixed' ? backoff.delayMs : backoff.delayMs * 2 ** Math.max(0, failedAttempt - 1);
-  const capped = backoff.maxDelayMs > 0 ? Math.min(base, backoff.maxDelayMs) : base;
-  const spread = capped * backoff.jitter;
-  return Math.max(0, Math.round(capped - spread + random() * spread));
-}
+export { retryDelay } from '../flows/backoff';
 
 /** Name of the BullMQ backoff strategy the engine registers on its workers. */
 export const BACKOFF_TYPE = 'tributary';

@@ -3,11 +3,13 @@
  * nodes/runtime.ts offers, every piece scoped to this node, this revision and this message.
  */
 import type { Redis } from 'ioredis';
-import type { Credentials, Logger, NodeContext, NodeState } from '../nodes/runtime';
+import type { Credentials, Logger, NodeContext, NodeState, StateScript } from '../nodes/runtime';
 import type { HttpClient } from '../nodes/runtime-http';
 import type { Keys } from './keys';
 import { cachedExpression, type NodeCache } from './plans';
+import { LuaScript } from './stores/script';
 import type { Plan, PlanNode } from './plan';
+import type { Tracer } from './tracer';
 
 export interface ContextParts {
   redis: Redis;
@@ -19,7 +21,12 @@ export interface ContextParts {
   log(fields: { flowId: string; nodeId: string; runId: string; messageId: string }): Logger;
   /** Timers of one node of one deployed plan (engine/timers.ts). */
   timers(plan: Plan, nodeId: string): NodeContext['timers'];
+  /** Publishes the trace events runtimes ask for (`ctx.trace`); without it they are dropped. */
+  tracer?: Pick<Tracer, 'emit'>;
 }
+
+/** Each node script compiled (hashed) once, however many contexts run it. */
+const scripts = new WeakMap<StateScript, LuaScript>();
 
 /** Node state in Redis, one key per state key, every one with a TTL. */
 export function nodeState(redis: Redis, keys: Keys, flowId: string, nodeId: string): NodeState {
@@ -33,6 +40,12 @@ export function nodeState(redis: Redis, keys: Keys, flowId: string, nodeId: stri
     },
     async delete(key) {
       await redis.del(keys.nodeState(flowId, nodeId, key));
+    },
+    async atomic(script, stateKeys, args) {
+      let lua = scripts.get(script);
+      if (!lua) scripts.set(script, (lua = new LuaScript(`${nodeId}/${script.name}`, script.lua)));
+      // Every key carries the flow's hash tag, so the script is legal on a Redis Cluster too.
+      return lua.run(redis, stateKeys.map((key) => keys.nodeState(flowId, nodeId, key)), args);
     },
   };
 }
@@ -72,6 +85,10 @@ export function createNodeContext(
       return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal }) };
     },
     note: run.note,
+    trace: async (name, data) => {
+      const base = { flowId: run.flowId, revision: run.revision, runId: run.runId, nodeId: run.node.id, nodeType: run.node.type, messageId: run.messageId, attempt: run.attempt };
+      await parts.tracer?.emit(`node:${name}`, { ...base, at: Date.now(), ...data });
+    },
     timers: parts.timers(run.plan, run.node.id),
     memo: memoOf(run.cache),
     log: parts.log({ flowId: run.flowId, nodeId: run.node.id, runId: run.runId, messageId: run.messageId }),

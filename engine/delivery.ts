@@ -7,7 +7,7 @@ import type { JobsOptions } from 'bullmq';
 import type { Emission, Message } from '../nodes/runtime';
 import { PermanentError } from '../nodes/errors';
 import { BACKOFF_TYPE } from './backoff';
-import { deliveryJobId, derivedMessageId } from './message-id';
+import { deliveryJobId, derivedMessageId, keyedMessageId } from './message-id';
 import { nodeOf, type Plan, type PlanNode } from './plan';
 import type { Retention } from './retention';
 
@@ -44,17 +44,22 @@ export function deliveryJob(plan: Plan, target: { node: string; port: string }, 
   };
 }
 
-/** The id of each emitted message: from the input, the node, the port and its index on that port. */
+/**
+ * The id of each emitted message: from the input, the node, the port and its index on that port;
+ * or, for an emission with a `key`, from the node, the port and that key (see `Emission.key`:
+ * the processor lets each keyed id through once, engine/stores/keyed-emissions.ts).
+ */
 export function emissionIds(node: PlanNode, input: Message, emissions: Emission[]): string[] {
   const indexOnPort = new Map<string, number>();
   return emissions.map((emission) => {
+    if (emission.key !== undefined) return keyedMessageId(input.meta.flowId, node.id, emission.port, emission.key);
     const index = indexOnPort.get(emission.port) ?? 0;
     indexOnPort.set(emission.port, index + 1);
     return derivedMessageId(input.id, node.id, emission.port, index);
   });
 }
 
-/** The deliveries that follow from what a node emitted; ids depend only on the input and the output position. */
+/** The deliveries that follow from what a node emitted; ids depend only on the input and the output position (or key). */
 export function deliveriesOf(plan: Plan, node: PlanNode, input: Message, emissions: Emission[], retention: Retention): DeliveryJob[] {
   const jobs: DeliveryJob[] = [];
   const ids = emissionIds(node, input, emissions);
@@ -68,7 +73,7 @@ export function deliveriesOf(plan: Plan, node: PlanNode, input: Message, emissio
         id,
         runId: input.runId,
         payload: emission.payload,
-        meta: { ...input.meta, port: target.port, ...(attrs !== undefined && { attrs }) },
+        meta: { ...input.meta, port: target.port, ...(attrs !== undefined && { attrs }), ...(emission.joinedRuns && { joinedRuns: emission.joinedRuns }) },
       };
       jobs.push(deliveryJob(plan, target, message, retention));
     }

@@ -31,6 +31,7 @@ import { RunStore } from './stores/runs';
 import { Tracer } from './tracer';
 import { timersFor } from './timers';
 import { failedJobHandler } from './failed-jobs';
+import { checkTimetables, DEFAULT_MISFIRE_MS, TickingSources } from './sources';
 
 export interface EngineOptions {
   redisUrl: string;
@@ -53,6 +54,12 @@ export interface EngineOptions {
    */
   outbound?: Partial<OutboundPolicy>;
   logger?: Pino;
+  /**
+   * How late (ms) a schedule's tick may fire and still count as on time; a later one stands for
+   * ticks missed while no engine ran, and the node's `missed` setting decides (engine/sources.ts).
+   * Default 60 000.
+   */
+  misfireMs?: number;
 }
 
 export class Engine {
@@ -68,6 +75,7 @@ export class Engine {
   readonly #retention: Retention;
   readonly #process: ReturnType<typeof createProcessor>;
   readonly #tracer: Tracer;
+  readonly #sources: TickingSources;
   #closed = false;
 
   private constructor(
@@ -87,6 +95,16 @@ export class Engine {
     this.credentials = new CredentialStore(redis, this.keys, options.secret, () => this.#tracer.refreshSecrets());
     this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues(), new MetricsStore(redis, this.keys));
     const http = createHttpClient(outbound);
+    this.#sources = new TickingSources({
+      runs: this.runs,
+      tracer: this.#tracer,
+      retention: this.#retention,
+      queue: (id) => this.queue(id),
+      backlog: (id) => this.backlog(id),
+      currentPlan: (id) => this.currentPlan(id),
+      log: this.log,
+      misfireMs: options.misfireMs ?? DEFAULT_MISFIRE_MS,
+    });
     this.#process = createProcessor({
       plans: this.#plans,
       runtimes: options.runtimes,
@@ -103,8 +121,10 @@ export class Engine {
         dataDir: options.dataDir,
         log: (fields) => nodeLogger(this.log, fields),
         timers: (plan, nodeId) => timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id) }, plan, nodeId),
+        tracer: this.#tracer,
       },
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
+      sources: this.#sources,
     });
     this.deadLetters = new DeadLetterService({
       store: dlq,
@@ -153,17 +173,23 @@ export class Engine {
   /**
    * Validates, compiles and deploys `doc` as `revision`. Messages already in flight finish on
    * the revision they started on; new ones run on this one. Throws InvalidFlowError.
+   * Schedule and http-poll nodes get their BullMQ job schedulers here, in the deploying process.
    */
   async deploy(doc: unknown, revision: number): Promise<Plan> {
     const plan = compilePlan(doc, revision, this.options.catalogue);
     await prepareRuntimes(plan, this.options.runtimes, this.log);
+    checkTimetables(plan);
     await this.#plans.save(plan);
     await this.#deployments.deploy(plan.flowId, plan.revision);
+    // After the deployment: a tick reads the deployed plan, so none may fire before it exists.
+    await this.#sources.sync(plan);
     return plan;
   }
 
   /** Stops taking messages in; what is in flight drains on the workers, then they close. */
   async undeploy(flowId: string): Promise<boolean> {
+    // Schedulers first: their pending tick is a delayed job, and a worker drains only an empty queue.
+    await this.#sources.stop(flowId);
     return this.#deployments.undeploy(flowId);
   }
 
@@ -248,7 +274,7 @@ export class Engine {
       concurrency: this.options.concurrency ?? 16,
       timings: { ...DEFAULT_WORKER_TIMINGS, ...this.options.timings },
       process: this.#process,
-      deadLetterFailed: failedJobHandler({ plans: this.#plans, deadLetters: this.deadLetters, runs: this.runs, tracer: this.#tracer }),
+      deadLetterFailed: failedJobHandler({ plans: this.#plans, deadLetters: this.deadLetters, runs: this.runs, tracer: this.#tracer, log: this.log }),
       log: this.log,
     });
   }

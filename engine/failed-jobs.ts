@@ -12,9 +12,17 @@ import { nodeOf } from './plan';
 import type { PlanStore } from './plans';
 import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
+import type { Pino } from './logger';
+import { isTickJob } from './sources';
 
-export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLetterService; runs: RunStore; tracer: Tracer }) {
+export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLetterService; runs: RunStore; tracer: Tracer; log?: Pino }) {
   return async (job: Job<Delivery>, reason: string): Promise<void> => {
+    if (isTickJob(job)) {
+      // A tick that could not start its run carries no message to dead-letter: that tick is lost.
+      deps.log?.warn({ jobId: job.id, err: reason.slice(0, 2_000) }, 'a tick failed to start its run');
+      await job.remove().catch(() => undefined);
+      return;
+    }
     const { message, revision, node: nodeId, port } = job.data;
     const flowId = message.meta.flowId;
     const plan = await deps.plans.load(flowId, revision).then((l) => l.plan).catch(() => undefined);

@@ -31,7 +31,8 @@ export interface FlowWorkerOptions {
   prefix: string;
   concurrency: number;
   timings: WorkerTimings;
-  process: (job: Job<Delivery>, token?: string) => Promise<void>;
+  /** Resolves with what BullMQ keeps as the job's return value (a tick's outcome), if anything. */
+  process: (job: Job<Delivery>, token?: string) => Promise<unknown>;
   /** Moves a job BullMQ failed into the dead letters, idempotently; then the job is removed. */
   deadLetterFailed: (job: Job<Delivery>, reason: string) => Promise<void>;
   log: Pino;

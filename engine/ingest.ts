@@ -89,16 +89,7 @@ export async function ingest(deps: IngestDeps, plan: Plan, request: IngestReques
     throw new BackpressureError(plan.flowId, backlog, plan.backlogLimit, Math.max(MIN_RETRY_AFTER_SEC, Math.ceil(backlog / plan.backlogLimit)));
   }
   const id = sourceMessageId(plan.flowId, node.id, request.idempotencyKey);
-  const startedAt = Date.now();
-  const message: Message = {
-    id,
-    runId: id,
-    payload: request.payload ?? null,
-    meta: { flowId: plan.flowId, revision: plan.revision, port: TRIGGER_PORT, startedAt, ...(request.attrs && { attrs: request.attrs }) },
-  };
-  const first = await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, nodeId: node.id, messageId: id, startedAt });
-  const job = deliveryJob(plan, { node: node.id, port: TRIGGER_PORT }, message, deps.retention);
-  await deps.queue(plan.flowId).add(job.name, job.data, job.opts);
+  await startSourceRun(deps, plan, node.id, { id, payload: request.payload ?? null, ...(request.attrs && { attrs: request.attrs }) });
   // Marked only once enqueued: a crash before this line makes the caller's retry enqueue the
   // same job id again (a no-op), never lose the message behind a "seen it" marker.
   if (ingestedKey) {
@@ -106,8 +97,35 @@ export async function ingest(deps: IngestDeps, plan: Plan, request: IngestReques
     const won = await deps.redis.set(ingestedKey, id, 'EX', ttl, 'NX');
     if (won === null) return { runId: (await deps.redis.get(ingestedKey)) ?? id, duplicate: true };
   }
-  if (first) {
-    await deps.tracer.emit('run:started', { flowId: plan.flowId, revision: plan.revision, runId: id, at: startedAt, messageId: id, nodeId: node.id, input: deps.tracer.preview(message.payload) });
-  }
   return { runId: id, duplicate: false };
+}
+
+/**
+ * Starts the run of source message `source.id` at source node `nodeId`: records the run, durably
+ * enqueues the source delivery (on {@link TRIGGER_PORT}), and traces `run:started` the first
+ * time. Idempotent — the run and the job id both derive from the message id — so a caller that
+ * crashed half-way simply calls it again. Returns whether this call started the run.
+ * Shared by intake (webhook, inject) and the ticks of schedule and http-poll (engine/sources.ts).
+ */
+export async function startSourceRun(
+  deps: Pick<IngestDeps, 'runs' | 'tracer' | 'retention' | 'queue'>,
+  plan: Plan,
+  nodeId: string,
+  source: { id: string; payload: unknown; attrs?: Record<string, unknown> },
+): Promise<boolean> {
+  const { id } = source;
+  const startedAt = Date.now();
+  const message: Message = {
+    id,
+    runId: id,
+    payload: source.payload,
+    meta: { flowId: plan.flowId, revision: plan.revision, port: TRIGGER_PORT, startedAt, ...(source.attrs && { attrs: source.attrs }) },
+  };
+  const first = await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, nodeId, messageId: id, startedAt });
+  const job = deliveryJob(plan, { node: nodeId, port: TRIGGER_PORT }, message, deps.retention);
+  await deps.queue(plan.flowId).add(job.name, job.data, job.opts);
+  if (first) {
+    await deps.tracer.emit('run:started', { flowId: plan.flowId, revision: plan.revision, runId: id, at: startedAt, messageId: id, nodeId, input: deps.tracer.preview(message.payload) });
+  }
+  return first;
 }

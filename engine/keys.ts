@@ -56,6 +56,11 @@ export class Keys {
     return `${this.flow(flowId)}:idem:${nodeId}:${keyHash}`;
   }
 
+  /** Marker that a keyed emission (`Emission.key`) went downstream, holding the job that sent it. */
+  emitted(flowId: string, messageId: string): string {
+    return `${this.flow(flowId)}:emitted:${messageId}`;
+  }
+
   /** Marker that a webhook already accepted an idempotency header, holding the run id. */
   ingested(flowId: string, nodeId: string, keyHash: string): string {
     return `${this.flow(flowId)}:ingested:${nodeId}:${keyHash}`;

@@ -14,6 +14,14 @@ export const derivedMessageId = (parentId: string, nodeId: string, port: string,
   hash('msg', parentId, nodeId, port, index);
 
 /**
+ * Id of a message a node emitted under its own key (`Emission.key`: an http-poll record's
+ * key and version): from the flow, the node, the port and that key — not from the input — so the
+ * same key emitted by any execution of the node, in any run, has the same id.
+ */
+export const keyedMessageId = (flowId: string, nodeId: string, port: string, key: string): string =>
+  hash('keyed', flowId, nodeId, port, key);
+
+/**
  * Id of a source message — which is also the id of the run it starts: from what was read (e.g. a
  * webhook's idempotency header), or fresh. It starts with the flow id and a dot (flow ids can't
  * contain a dot after their… no: they can, so the flow id is everything before the LAST dot;

@@ -6,15 +6,19 @@
  * 2. idempotency key already processed? → skipped, traced;
  * 3. circuit open? → wait (delayed, no attempt used);
  * 4. run with a timeout;
- * 5. reserve the outputs in the run's count, enqueue them (deterministic job ids), settle.
+ * 5. keyed outputs (`Emission.key`) claimed, those another job sent dropped as duplicates;
+ *    reserve the outputs in the run's count, enqueue them (deterministic job ids), settle.
  * A crash anywhere before 5 completes means BullMQ runs the delivery again; every step of 5 is
  * idempotent, so outputs are enqueued once and the run is counted once.
+ * Sources (engine/sources.ts): a tick job is no delivery and is handed over before step 1; a
+ * source's own timer delivery (an http-poll's next page) is dropped once the flow is undeployed
+ * and waits, delayed, while the flow's backlog is at its bound.
  * Failures: transient ones are retried by BullMQ with the policy's backoff; when a failure is
  * final, the node's onError policy applies (dead letter, `error` port, or drop) and the job
  * itself completes — nothing is left for BullMQ to forget.
  */
 import { DelayedError, type Job } from 'bullmq';
-import type { Emission, NodeRuntime } from '../nodes/runtime';
+import { TIMER_PORT, type Emission, type NodeRuntime } from '../nodes/runtime';
 import { retryDelay, RetryLater } from './backoff';
 import { classify, NodeTimeoutError, type Failure } from './classify';
 import { createNodeContext, type ContextParts } from './context';
@@ -28,6 +32,8 @@ import type { CircuitBreakers } from './stores/circuit-breaker';
 import type { DeadLetterStore } from './stores/dead-letters';
 import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
+import { isTickJob, type TickingSources, type TickOutcome } from './sources';
+import { KeyedEmissions } from './stores/keyed-emissions';
 
 export interface ProcessorDeps {
   plans: PlanStore;
@@ -40,6 +46,8 @@ export interface ProcessorDeps {
   context: ContextParts;
   /** Adds delivery jobs to the flow's queue (BullMQ addBulk: one round trip, ids deduplicated). */
   enqueue(flowId: string, jobs: DeliveryJob[]): Promise<void>;
+  /** Ticks of schedule and http-poll nodes, and back-pressure on sources (engine/sources.ts). */
+  sources?: Pick<TickingSources, 'handle' | 'continuation'>;
 }
 
 /** Runs `work` but gives up after `timeoutMs`, aborting the signal the node was given. */
@@ -62,6 +70,7 @@ async function withTimeout<T>(timeoutMs: number, work: (signal: AbortSignal) => 
 
 export function createProcessor(deps: ProcessorDeps) {
   const { runs, tracer } = deps;
+  const keyed = new KeyedEmissions(deps.context.redis, deps.context.keys, deps.retention);
 
   /** Ends a delivery: its outputs counted into the run, enqueued, and the delivery settled. */
   async function finish(
@@ -117,7 +126,10 @@ export function createProcessor(deps: ProcessorDeps) {
     }
   }
 
-  return async function process(job: Job<Delivery>, token?: string): Promise<void> {
+  return async function process(job: Job<Delivery>, token?: string): Promise<void | TickOutcome> {
+    // A scheduler's tick is no delivery: it starts a run of its source node (engine/sources.ts).
+    // What became of it is the tick job's return value, for whoever inspects the queue.
+    if (isTickJob(job)) return deps.sources?.handle(job);
     const { message, revision } = job.data;
     const flowId = message.meta.flowId;
     if (await runs.isSettled(flowId, job.id!)) return;
@@ -141,6 +153,15 @@ export function createProcessor(deps: ProcessorDeps) {
       return;
     }
     if (node.disabled) return finish(plan, job, [], 'dropped');
+    if (deps.sources && node.category === 'source' && job.data.port === TIMER_PORT) {
+      // A source reading on (an http-poll's next page) stops once undeployed, waits under back-pressure.
+      const gate = await deps.sources.continuation(plan);
+      if (gate.go === 'drop') return finish(plan, job, [], 'dropped');
+      if (gate.go === 'wait') {
+        await job.moveToDelayed(gate.untilMs, token);
+        throw new DelayedError();
+      }
+    }
 
     const cache = loaded.nodeCache(node.id);
     let idempotency: { nodeId: string; keyHash: string; ttlSec: number } | undefined;
@@ -212,15 +233,32 @@ export function createProcessor(deps: ProcessorDeps) {
       return;
     }
     const ids = emissionIds(node, message, emissions);
+    let sent = emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, preview: tracer.preview(e.payload) }));
+    if (emissions.some((e) => e.key !== undefined)) {
+      // Keyed outputs go downstream once (Emission.key): those another job sent are duplicates.
+      const owned = await keyed.claim(flowId, job.id!, ids);
+      outputs = firstOwned(outputs, owned, (o) => o.data.message.id, (o) => o.opts.jobId);
+      sent = firstOwned(sent, owned, (o) => o.messageId, (o) => o.messageId);
+    }
     await tracer.emit('node:completed', {
       ...base,
       at: Date.now(),
       durationMs: Date.now() - started,
-      outputs: emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, preview: tracer.preview(e.payload) })),
+      outputs: sent,
       ...(noted && { result: tracer.preview(noted.result) }),
     });
     await finish(plan, job, outputs, 'completed', idempotency);
   };
+}
+
+/** The items whose message this job owns, each delivery once (a key emitted twice in one go). */
+function firstOwned<T>(items: T[], owned: ReadonlySet<string>, messageId: (item: T) => string, identity: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (!owned.has(messageId(item)) || seen.has(identity(item))) return false;
+    seen.add(identity(item));
+    return true;
+  });
 }
 
 type NodeBase = { flowId: string; revision: number; runId: string; nodeId: string; nodeType: string; messageId: string; attempt: number };

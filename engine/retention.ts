@@ -7,7 +7,9 @@ export interface Retention {
   completedJobs: { count: number; ageSec: number };
   /**
    * "This delivery already ran to its end" markers. They must outlive any re-run after a crash
-   * and any job BullMQ already removed, so that a repeated enqueue is recognised.
+   * and any job BullMQ already removed, so that a repeated enqueue is recognised. Also how long
+   * a keyed emission (`Emission.key`: an http-poll record's key and version) is remembered: the
+   * same key emitted again within it is a duplicate.
    */
   doneMarkersSec: number;
   /** Default TTL of idempotency markers when a policy gives none. */

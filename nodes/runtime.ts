@@ -41,6 +41,18 @@ export interface Emission {
   payload: unknown;
   /** Attributes merged into the downstream message's `meta.attrs`. */
   attrs?: Record<string, unknown>;
+  /** Set by a merge: the runs it joined, carried downstream as `meta.joinedRuns`. */
+  joinedRuns?: string[];
+  /**
+   * This output's own identity, when the node knows one — an http-poll record's key and version.
+   * Without it, the message id derives from the input message and the output's index (a re-run
+   * of the same input gives the same ids). With it, the id derives from the node, the port and
+   * this key alone, and the engine lets one message per key through: a key emitted again — by
+   * a later execution, in another run — is a duplicate and goes no further, for as long as the
+   * engine keeps its marker (`Retention.doneMarkersSec`, 7 days by default). Any string; the
+   * engine hashes it.
+   */
+  key?: string;
 }
 
 export interface Logger {
@@ -58,6 +70,26 @@ export interface NodeState {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSec: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Runs `script` atomically over `keys` — this node's state keys, named as for `get`/`set` —
+   * with `args`, and returns its reply (Redis Lua: nothing else runs in between, whichever
+   * worker process calls it). For what must not be torn apart by a second worker or a crash:
+   * a merge's "store this part; was it the last one?". The script owns the encoding of what it
+   * writes (`get` reads JSON only) and must give every key it writes a TTL. Keys stay on one
+   * Redis Cluster shard with the rest of the flow. Rejects when Redis is unreachable or the
+   * script fails.
+   */
+  atomic(script: StateScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown>;
+}
+
+/**
+ * A Lua script for {@link NodeState.atomic}, defined once at module scope (the engine caches it
+ * by identity and runs it by SHA), headed by its KEYS/ARGV/Output contract.
+ */
+export interface StateScript {
+  /** Shown in errors. */
+  readonly name: string;
+  readonly lua: string;
 }
 
 /** A stored credential, decrypted only for the node that names it. Never logged or traced. */
@@ -70,6 +102,15 @@ export type Credential =
 export interface Credentials {
   /** Throws a permanent error when the credential doesn't exist or has another type. */
   get<T extends Credential['type']>(name: string, type: T | T[]): Promise<Extract<Credential, { type: T }>>;
+}
+
+/**
+ * Trace events a runtime may ask the engine to publish about its execution (`node:<name>` in
+ * flows/trace-events.ts); the engine adds the flow, run, node, message and attempt.
+ */
+export interface NodeTraceSignals {
+  /** A saga is about to run the compensation of `step` (`stepIndex`: its place among the steps, from 0). */
+  compensating: { step: string; stepIndex: number };
 }
 
 /** Everything a node may use while it handles one message. */
@@ -100,6 +141,11 @@ export interface NodeContext<C = Record<string, unknown>> {
    * logged value — shown as a bounded, redacted preview in the node's trace. Last call wins.
    */
   note(result: unknown): void;
+  /**
+   * Publishes a trace event about this execution that only the runtime knows of — a saga starting
+   * a compensation. Awaited, like the engine's own events.
+   */
+  trace<K extends keyof NodeTraceSignals>(name: K, data: NodeTraceSignals[K]): Promise<void>;
   /**
    * Timers: asks the engine to deliver a timer message to this same node at `atMs` (a merge's
    * window or join timeout). The message arrives on port {@link TIMER_PORT} with

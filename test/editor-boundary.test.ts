@@ -1,8 +1,8 @@
 /**
- * The editor bundle must never pull in server-only code. This bundles the modules the editor
- * imports (flow document, validation, node specs, trace event map) for the browser, exactly as
- * Vite would, and fails on any Node built-in or server package that sneaks in — directly or
- * through a dependency of a dependency.
+ * The editor bundle must never pull in server-only code. This bundles the editor app and the
+ * shared modules it may import (flow document, validation, node specs, trace event map) for the
+ * browser, as Vite would, and fails on any Node built-in or server package that sneaks in —
+ * directly or through a dependency of a dependency.
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ const EDITOR_FACING_MODULES = [
   'flows/preview.ts',
   'flows/policy.ts',
   'nodes/catalogue.ts',
+  // The editor app itself, with everything it imports (React, React Flow, rjsf, elkjs…).
+  'editor/src/main.tsx',
 ];
 
 const SERVER_ONLY = /node_modules\/(bullmq|ioredis|kafkajs|express|socket\.io|pino|msgpackr|cron-parser)\//;
@@ -31,6 +33,7 @@ describe('when the editor-facing modules are bundled for the browser', () => {
       outdir: 'dist/boundary-check',
       metafile: true,
       logLevel: 'silent',
+      jsx: 'automatic',
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((path) => SERVER_ONLY.test(path))).toEqual([]);

@@ -29,6 +29,8 @@ export interface WorkerEnv {
    * `activate()` starts it. Crash tests use spares to replace a killed process within a second.
    */
   standby?: boolean;
+  /** The engine's `misfireMs` (missed-tick threshold of schedules); the engine's default when absent. */
+  misfireMs?: number;
 }
 
 export function useWorkerProcesses(): { spawn(env: WorkerEnv): Promise<WorkerProcess> } {
@@ -50,6 +52,7 @@ export function useWorkerProcesses(): { spawn(env: WorkerEnv): Promise<WorkerPro
           TRIBUTARY_SECRET: TEST_SECRET,
           WORKER_CONCURRENCY: String(env.concurrency ?? 8),
           WORKER_STANDBY: env.standby ? '1' : '0',
+          ...(env.misfireMs !== undefined && { TRIBUTARY_MISFIRE_MS: String(env.misfireMs) }),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

@@ -20,11 +20,21 @@ export function compileField(ctx: Compiles, field: string, source: string): Expr
   }
 }
 
-/** Evaluates the expression of config `field` over the message's payload with {@link bindingsOf}. */
-export async function evaluateField(ctx: NodeContext<unknown>, message: Message, field: string, source: string): Promise<unknown> {
+/**
+ * Evaluates the expression of config `field` over the message's payload with `bindings`: by
+ * default {@link bindingsOf} the message; a node adding its own variables (a saga's `$steps`)
+ * passes them on top of those.
+ */
+export async function evaluateField(
+  ctx: NodeContext<unknown>,
+  message: Message,
+  field: string,
+  source: string,
+  bindings: Record<string, unknown> = bindingsOf(message),
+): Promise<unknown> {
   const expression = compileField(ctx, field, source);
   try {
-    return await expression.evaluate(message.payload, bindingsOf(message));
+    return await expression.evaluate(message.payload, bindings);
   } catch (error) {
     throw asPermanent(field, error);
   }

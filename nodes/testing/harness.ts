@@ -5,7 +5,8 @@
  * a small fixture, with the spec's config defaults applied as the engine applies them.
  *
  * Config is not validated: a test can hand a runtime what validation would refuse (a `../` path)
- * to prove the runtime refuses it too. `state` is unavailable: stateless nodes never touch it.
+ * to prove the runtime refuses it too. `state` and `timers` are unavailable unless the test
+ * passes them (a stateful node's test hands in the engine's Redis-backed state).
  */
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { withDefaults } from '../../flows/ajv';
 import { compileExpression, type CompiledExpression, type ExpressionLimits } from '../../flows/expression';
 import { NODE_SPECS } from '../catalogue';
 import { PermanentError } from '../errors';
-import type { Credential, Credentials, Emission, Logger, Message, NodeContext, NodeRuntime, PrepareContext } from '../runtime';
+import type { Credential, Credentials, Emission, Logger, Message, NodeContext, NodeRuntime, NodeState, NodeTraceSignals, PrepareContext } from '../runtime';
 import { createHttpClient, type OutboundPolicy } from '../runtime/http';
 
 export interface LogLine {
@@ -35,13 +36,21 @@ export interface DeployOptions<C> {
   /** Tighter expression bounds, e.g. a short `timeoutMs` for a runaway-expression test. */
   expressionLimits?: Partial<ExpressionLimits>;
   nodeId?: string;
+  /** `ctx.state`; by default any use of it throws. */
+  state?: NodeState;
+  /** `ctx.timers`; by default setting one throws. */
+  timers?: NodeContext['timers'];
 }
 
 export interface MessageOptions {
   payload?: unknown;
   attrs?: Record<string, unknown>;
-  /** Default `msg-<n>`; also the run id. */
+  /** Default `msg-<n>`. */
   messageId?: string;
+  /** Default: the message id. */
+  runId?: string;
+  /** The input port the message arrives on; default `in`. */
+  port?: string;
   /** Default 1. */
   attempt?: number;
   /** Default `<flow>:<node>:<message id>`, as the engine derives it without an idempotency policy. */
@@ -55,6 +64,8 @@ export interface NodeRunResult {
   logs: LogLine[];
   /** What the runtime passed to `ctx.note`, if anything. */
   noted?: unknown;
+  /** The trace events the runtime asked for (`ctx.trace`), in order. */
+  traced: Array<{ name: keyof NodeTraceSignals; data: NodeTraceSignals[keyof NodeTraceSignals] }>;
 }
 
 /** One node deployed as the engine would: `prepare` has run; each `run` handles one message. */
@@ -108,22 +119,25 @@ export async function deployNode<C>(runtime: NodeRuntime<C>, options: DeployOpti
       const id = m.messageId ?? `msg-${++sequence}`;
       const message: Message = {
         id,
-        runId: id,
+        runId: m.runId ?? id,
         payload: m.payload,
-        meta: { flowId: HARNESS_FLOW_ID, revision: 1, port: 'in', startedAt: Date.now(), ...(m.attrs && { attrs: m.attrs }) },
+        meta: { flowId: HARNESS_FLOW_ID, revision: 1, port: m.port ?? 'in', startedAt: Date.now(), ...(m.attrs && { attrs: m.attrs }) },
       };
       let noted: { result: unknown } | undefined;
+      const traced: NodeRunResult['traced'] = [];
       const ctx: NodeContext<C> = {
         ...prepareCtx,
         note: (result) => (noted = { result }),
-        timers: {
+        trace: async (name, data) => void traced.push({ name, data }),
+        timers: options.timers ?? {
           set: async () => {
-            throw new Error('timers are not available in the harness: stateful nodes are tested on the engine');
+            throw new Error('timers are not available in the harness unless the test passes them');
           },
         },
         attempt: m.attempt ?? 1,
-        get state(): never {
-          throw new Error('state is not available in the harness: stateless nodes never use it');
+        get state(): NodeState {
+          if (options.state) return options.state;
+          throw new Error('state is not available in the harness unless the test passes it: stateless nodes never use it');
         },
         credentials,
         signal: m.signal ?? new AbortController().signal,
@@ -133,7 +147,7 @@ export async function deployNode<C>(runtime: NodeRuntime<C>, options: DeployOpti
       };
       const before = logs.length;
       const emissions = await runtime.run(ctx, message);
-      return { emissions, logs: logs.slice(before), ...(noted && { noted: noted.result }) };
+      return { emissions, logs: logs.slice(before), traced, ...(noted && { noted: noted.result }) };
     },
   };
 }

@@ -4,11 +4,13 @@
  *
  * Ports:     one input per `inputs` item → out, timeout (mode join only)
  * Emits:     join — `{ <input>: payload, … }` on `out` once every input has a message with the same
- *            correlation key; what arrived, on `timeout`, when `timeoutMs` passes first (attrs
- *            `{ missing: [inputs] }`). window — `{ <input>: [payloads], … }` (every input listed,
- *            empty when it sent nothing) when `maxMessages` arrived or `windowMs` passed since the
- *            window opened (attrs `{ window: { count, reason } }`). `meta.joinedRuns` lists the
- *            runs merged. The output id is fixed in the same atomic step that completes the group.
+ *            correlation key (attrs `{ correlationKey }`); `{ arrived: { <input>: payload }, missing:
+ *            [inputs] }` on `timeout` when `timeoutMs` passes first (attrs `{ missing, correlationKey }`).
+ *            window — `{ <input>: [payloads], … }` (every input listed, empty when it sent nothing)
+ *            when `maxMessages` arrived or `windowMs` passed since the window opened (attrs
+ *            `{ window: { id, count, openedAt, closedAt, reason: count|time } }`). `meta.joinedRuns`
+ *            and `attrs.joinedRuns` list the runs merged. The output id is fixed in the same atomic
+ *            step that completes the group.
  * Transient: Redis unreachable.
  * Permanent: the correlation key fails to evaluate or yields nothing.
  */
@@ -85,7 +87,7 @@ export const spec = defineSpec({
     inputs: [{ kind: 'each', items: '/config/inputs', name: '' }],
     outputs: [...SINGLE_OUTPUT, { kind: 'fixed', name: 'timeout', when: { path: '/config/mode', in: ['join'] } }],
   },
-  implemented: false,
+  implemented: true,
 });
 
 export type MergeConfig = ConfigOf<typeof spec>;

@@ -7,11 +7,21 @@
  *            succeeded (steps with `onFailure: continue` that failed carry `error` instead);
  *            `compensated` — `{ input, failed: { step, error }, steps, compensations: { <name>:
  *            { status, body } } }` once the compensations of the completed steps have run.
- * Transient: per step — timeouts, connection errors, 408, 429 (Retry-After honoured), 5xx; retried
- *            by the step's `retry`.
+ *            `error` is `{ message, code?, status?, body?, attempts }` (status and body when the
+ *            other side answered). Steps without a compensation are not in `compensations`.
+ * Transient: per step — timeouts, connection errors, 408, 429 (Retry-After honoured up to the
+ *            backoff's cap), 5xx; retried by the step's `retry` inside the delivery. When they run
+ *            out the step has failed for good. An aborted delivery (the node's timeout, a
+ *            shutdown) is a transient failure of the delivery: the engine retries it and it
+ *            resumes from its progress.
  * Permanent: per step — other 4xx (a business refusal: compensate at once), a refused address,
- *            a failing expression. A compensation that exhausts its retries sends the saga to the
- *            dead letters ("stuck, needs a person"); replaying it resumes the unwinding.
+ *            a failing expression, a missing credential. A compensation that fails for good
+ *            fails the delivery: transiently after its retries (the engine retries the delivery,
+ *            resuming the unwinding), permanently for a refusal; once the engine gives up the
+ *            saga is in the dead letters ("stuck, needs a person"); replaying it resumes the
+ *            unwinding.
+ * Keys:      every call sends `Idempotency-Key: <the execution's idempotency key>:<step>:action`
+ *            (or `:compensation`); progress lives in the node's state, per message id, 7 days.
  */
 import { CloneType, Type } from '@sinclair/typebox';
 import { SINGLE_INPUT } from '../../../flows/ports';
@@ -65,13 +75,26 @@ export const spec = defineSpec({
     '  from 1 s). A 4xx answer is a business refusal: no retry, compensate at once.',
     '- `onFailure`: `compensate` (default), or `continue` to record the failure and go on.',
     '',
+    'Compensations see every completed step in `$steps`. `GET` and `DELETE` calls send no body.',
+    '',
+    '**Timeout**: the whole saga — steps, retries and compensations — runs inside one delivery, so the node\'s',
+    '`timeoutMs` (default 5 min) should exceed the worst case of its calls: for each step, `attempts × timeoutMs` plus',
+    'the backoff delays, for the actions and again for the compensations (3 × 5 s + 3 s ≈ 18 s per call with the',
+    'defaults). A delivery cut short is not lost: the engine retries it and it resumes where it stopped, at the',
+    'cost of one of the node\'s attempts.',
+    '',
     '**Ports**: `in` → `completed` (every step succeeded) and `compensated` (a step failed and the completed',
-    'steps were undone); both carry the input and what each step returned.',
+    'steps were undone); both carry the input and what each step returned:',
+    '`{ input, steps: { <name>: { status, body } } }`, and for `compensated` also `failed: { step, error }` and',
+    '`compensations: { <name>: { status, body } }`.',
     '',
     '**Guarantees**: progress is persisted after every step and every compensation, so a crash resumes where',
     'it stopped. Each action and compensation sends an `Idempotency-Key` derived from the message and the step,',
-    'so a receiver that honours it applies each exactly once. A compensation that keeps failing sends the saga to',
-    'the dead letters; replaying it resumes the unwinding.',
+    'so a receiver that honours it applies each exactly once. Only steps that completed are compensated: a step',
+    'whose last attempt timed out may still have acted, so its receiver should make a late success harmless.',
+    'A compensation that keeps failing (after its own retries and the node\'s) sends the saga to the dead letters,',
+    'stuck, its progress kept for 7 days; fix the cause and replay it to resume the unwinding. With `onError:',
+    'error` the stuck saga goes to the `error` port instead, and nothing resumes it.',
   ].join('\n'),
   configSchema: Type.Object(
     {
@@ -87,7 +110,10 @@ export const spec = defineSpec({
     ],
   },
   credentialTypes: HTTP_CREDENTIAL_TYPES,
-  implemented: false,
+  // One delivery runs every step with its retries and, if need be, every compensation: the
+  // category's 30 s would cut short a saga of a few steps that meets a slow service.
+  defaultPolicy: { timeoutMs: 300_000 },
+  implemented: true,
 });
 
 export type SagaConfig = ConfigOf<typeof spec>;

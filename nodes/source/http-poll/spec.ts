@@ -72,7 +72,7 @@ export const spec = defineSpec({
     '- `pagination.mode`: `none` (default); `page` sends `pageParam` (from `firstPage`) and `sizeParam`; `offset`',
     '  sends `offsetParam` and `sizeParam`; both stop at a page shorter than `pageSize`. `next-link` follows the',
     '  URL that `nextLink` gives (JSONata over the body, response headers in `$headers`) until it gives none.',
-    '  `maxPages` bounds one poll.',
+    '  `maxPages` bounds one poll; a poll cut short there leaves the cursor where it was (and logs a warning).',
     '- `cursor` (optional): `param` is the query parameter asking for changes, e.g. `updatedSince`; `value` is',
     '  JSONata over a record giving its cursor, e.g. `updatedAt`. After a poll completes, the largest value seen',
     '  (numbers by value, strings in order: use UTC ISO timestamps) is kept in Redis and sent on the next poll.',
@@ -80,7 +80,9 @@ export const spec = defineSpec({
     '**Ports**: `out` — one message per record, with `sync` (`full`/`incremental`), `page` and `url` in its attributes.',
     '',
     '**Guarantees**: progress (next page, cursor) is persisted after each page, so a crash or a restart resumes',
-    'where the poll stopped and the cursor survives. While the flow is over its backlog limit, polling waits.',
+    'where the poll stopped and the cursor survives. One poll runs at a time: a tick while one is under way starts none.',
+    'While the flow is at its backlog limit, polling waits. A record is let through once per key and version',
+    'for 7 days (the engine\'s `doneMarkersSec`).',
   ].join('\n'),
   configSchema: Type.Object(
     {
@@ -100,7 +102,7 @@ export const spec = defineSpec({
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: HTTP_CREDENTIAL_TYPES,
-  implemented: false,
+  implemented: true,
 });
 
 export type HttpPollConfig = ConfigOf<typeof spec>;

@@ -4,7 +4,8 @@
  *
  * Ports:     (no inputs) → out
  * Emits:     one message per tick; payload = `payload`, attrs `{ scheduledAt, firedAt }` (ISO
- *            times). Its id derives from the node and the tick's scheduled time.
+ *            times; `catchUp: true` on a tick that stands for missed ones). Its id derives from
+ *            the node and the tick's scheduled time.
  * Transient: Redis unreachable while scheduling (retried by the engine).
  * Permanent: an invalid cron pattern or time zone (refused at deploy).
  */
@@ -30,9 +31,13 @@ export const spec = defineSpec({
     '- `cron`: five or six fields (`0 */15 * * * *`), or `@hourly`, `@daily`… (default `0 * * * *`).',
     '- `timezone`: IANA zone the cron pattern is read in (default `UTC`), e.g. `Europe/Paris`.',
     '- `missed`: ticks missed while no engine ran — `skip` them (default) or `run-once` to catch up with a single run.',
+    '  A tick that fires over a minute late (the engine\'s `misfireMs`) counts as missed.',
     '- `payload`: the JSON each tick emits (default `{}`).',
     '',
-    '**Ports**: `out` — one message per tick, with `scheduledAt` and `firedAt` in its attributes.',
+    '**Ports**: `out` — one message per tick, with `scheduledAt` and `firedAt` in its attributes (and `catchUp: true` on a catch-up).',
+    '',
+    'An interval fires first when it is deployed; a redeploy with the same interval keeps its rhythm.',
+    'While the flow\'s backlog is at its limit, ticks start no run.',
     '',
     '**Guarantees**: a tick\'s message id derives from its scheduled time, so a tick is never emitted twice.',
   ].join('\n'),
@@ -64,7 +69,7 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
-  implemented: false,
+  implemented: true,
 });
 
 export type ScheduleConfig = ConfigOf<typeof spec>;
