@@ -4,7 +4,10 @@
 // Plain Node ESM with no dependencies, because it runs before node_modules exists. It walks a
 // list of requirements; each has a cheap local `check()` (no network) and, where we can, an
 // `install()`. When everything is present it only stats a few files and returns.
-// Later additions (Chromium for e2e, Kafka jars) are one more entry in REQUIREMENTS.
+// Later additions (Kafka jars) are one more entry in REQUIREMENTS.
+//
+// `--for=test` (what `pretest` passes) adds what only the tests need: Chromium for the editor's
+// end-to-end tests. `npm start` never installs a browser.
 
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const QUIET = process.env.TRIBUTARY_SETUP_QUIET === '1';
+/** What this run prepares for: `start` (the default) or `test` (`--for=test`). */
+const PURPOSE = purposeFromArgs(process.argv.slice(2));
 
 /** @param {string} line */
 const say = (line) => {
@@ -27,6 +32,7 @@ class SetupError extends Error {}
  * @property {() => string | null} check   null when satisfied, else why not (one short phrase)
  * @property {(why: string) => void} [install]  makes check() pass, or throws SetupError
  * @property {string} [hint]        what a person can do when we can't install it ourselves
+ * @property {'test'} [only]        needed only for this purpose (default: always)
  */
 
 /** @type {Requirement[]} */
@@ -47,10 +53,23 @@ const REQUIREMENTS = [
     install: () => aptInstall(['redis-server']),
     hint: 'Install Redis 6.2 or newer so that `redis-server` is on PATH, e.g. `sudo apt-get install -y redis-server`.',
   },
+  {
+    // The editor's end-to-end tests drive Debian's Chromium through playwright-core; Playwright's
+    // own browser download is never used. CHROMIUM_PATH points elsewhere when set.
+    name: 'chromium',
+    only: 'test',
+    check: chromiumState,
+    // A CHROMIUM_PATH that names nothing is a mistake to report, not a reason to install.
+    install: process.env.CHROMIUM_PATH ? undefined : () => aptInstall(['chromium']),
+    hint: process.env.CHROMIUM_PATH
+      ? 'Point CHROMIUM_PATH at a Chromium executable, or unset it to use Debian\'s /usr/bin/chromium.'
+      : 'Install Debian\'s Chromium (`sudo apt-get install -y chromium`), or set CHROMIUM_PATH to a Chromium executable.',
+  },
 ];
 
 function main() {
   for (const req of REQUIREMENTS) {
+    if (req.only !== undefined && req.only !== PURPOSE) continue;
     const missing = req.check();
     if (missing === null) continue;
     if (!req.install) throw new SetupError(`${req.name}: ${missing}. ${req.hint ?? ''}`.trim());
@@ -156,7 +175,40 @@ function aptInstall(packages) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Chromium
+
+/** @returns {string | null} */
+function chromiumState() {
+  const path = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  return isExecutableFile(path) ? null : `${path} is missing${process.env.CHROMIUM_PATH ? ' (CHROMIUM_PATH)' : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // helpers
+
+/** @param {string[]} args @returns {'start' | 'test'} */
+function purposeFromArgs(args) {
+  let purpose = /** @type {'start' | 'test'} */ ('start');
+  for (const arg of args) {
+    const match = /^--for=(start|test)$/.exec(arg);
+    if (!match) {
+      console.error(`[setup] unknown argument ${arg}; usage: node scripts/setup.mjs [--for=start|test]`);
+      process.exit(2);
+    }
+    purpose = /** @type {'start' | 'test'} */ (match[1]);
+  }
+  return purpose;
+}
+
+/** @param {string} path */
+function isExecutableFile(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * @param {string} cmd @param {string[]} args
@@ -173,12 +225,7 @@ function findOnPath(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
+    if (isExecutableFile(candidate)) return candidate;
   }
   return null;
 }

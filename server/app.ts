@@ -32,7 +32,22 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
   app.use(
     helmet({
       // The editor is served from here; everything it loads comes from this origin.
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
+      // script-src allows 'unsafe-eval', deliberately: the editor validates flows live with the very
+      // validateFlow the server runs, and ajv compiles every schema into a function with
+      // `new Function` — node config schemas arrive from GET /api/nodes at runtime and the validate
+      // node's user-written JSON Schemas are compiled as they are typed, so they can't all be
+      // precompiled at build time (rjsf's ajv validator compiles the same way). Only code from this
+      // origin runs at all — no inline scripts, no other hosts — so eval can only ever compile what
+      // the editor's own scripts hand it.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", "'unsafe-eval'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+        },
+      },
       crossOriginResourcePolicy: { policy: 'same-origin' },
     }),
   );

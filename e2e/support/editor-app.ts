@@ -1,0 +1,54 @@
+/**
+ * The e2e harness: per test, a real API server serving the built editor on a free loopback port,
+ * over a real engine on the run's private Redis (fresh key prefix, temp data dir), and a fresh
+ * Chromium page pointed at it. Fixture flows come from `flows/examples/` (see ./fixtures).
+ */
+import { inject } from 'vitest';
+import type { FlowDocument } from '../../flows/schema';
+import { useServers, type TestServer } from '../../test/server';
+import { useBrowser, type TestBrowser } from './browser';
+import { EditorPage } from './pages/editor-page';
+
+export interface OpenOptions {
+  /** Flows saved over the API before the page opens. */
+  flows?: FlowDocument[];
+  /** Open this flow (`/#/flows/<id>`); default: the editor's start screen. */
+  open?: string;
+  /** Start the server with this API token (the editor then asks for it). */
+  token?: string;
+}
+
+export interface EditorApp extends TestBrowser {
+  /** Starts a server, saves the flows, opens the editor; resolves once the page has loaded. */
+  open(options?: OpenOptions): Promise<{ editor: EditorPage; server: TestServer }>;
+}
+
+export function useEditorApp(): EditorApp {
+  const servers = useServers();
+  const browser = useBrowser();
+  return {
+    get browser() {
+      return browser.browser;
+    },
+    get context() {
+      return browser.context;
+    },
+    get page() {
+      return browser.page;
+    },
+    get pageErrors() {
+      return browser.pageErrors;
+    },
+    async open(options: OpenOptions = {}) {
+      const server = await servers.startServer({ editorDir: inject('editorDir'), ...(options.token && { token: options.token }) });
+      const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+      for (const flow of options.flows ?? []) {
+        const saved = await server.api('POST', '/api/flows', flow, auth);
+        if (saved.status !== 201) throw new Error(`saving fixture flow ${flow.id} failed: ${saved.status} ${saved.text}`);
+      }
+      const editor = new EditorPage(browser.page, server.url);
+      await editor.goto(options.open);
+      return { editor, server };
+    },
+  };
+}

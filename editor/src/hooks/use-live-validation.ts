@@ -1,0 +1,40 @@
+/**
+ * Live validation: the same validateFlow the server runs, on every change of the document
+ * (debounced while someone types or drags), plus the credentials check the server adds.
+ */
+import { useEffect } from 'react';
+import { liveProblems } from '../model/live-problems';
+import { useEditorStoreApi } from '../store/context';
+import type { EditorState } from '../store/types';
+
+const DEBOUNCE_MS = 150;
+
+export function useLiveValidation() {
+  const store = useEditorStoreApi();
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const validate = () => {
+      const { doc, catalogue, credentials, specs } = store.getState();
+      // Without the catalogue every node would be "unknown"; keep what the server said until it arrives.
+      if (!doc || specs.length === 0) return;
+      store.getState().setProblems(liveProblems(doc, catalogue, credentials ? new Set(credentials.map((c) => c.name)) : null));
+    };
+    const watched = (s: EditorState) => [s.doc, s.catalogue, s.credentials] as const;
+    let last = watched(store.getState());
+    validate();
+    const unsubscribe = store.subscribe((state) => {
+      const next = watched(state);
+      if (next.every((v, i) => v === last[i])) return;
+      const opened = next[0]?.id !== last[0]?.id || state.baseDoc === state.doc;
+      last = next;
+      clearTimeout(timer);
+      // A flow just opened is checked at once; edits wait for a pause.
+      if (opened) validate();
+      else timer = setTimeout(validate, DEBOUNCE_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [store]);
+}
