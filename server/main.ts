@@ -7,15 +7,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeCatalogue } from '../nodes/catalogue';
-import { RUNTIMES } from '../nodes/runtimes';
-import { Engine } from '../engine/engine';
 import { createLogger } from '../engine/logger';
 import { loadConfig } from './config';
 import { exampleFlows } from './examples';
 import { startApiServer } from './http-server';
 import { openRedis } from './redis';
 import { createServerContext } from './server-context';
+import { startEngine } from './engine-start';
 import type { ServerContext } from './context';
 import { ATTACHMENTS } from './attachments';
 
@@ -42,16 +40,7 @@ async function loadExamples(ctx: ServerContext, dataDir: string): Promise<void> 
 async function main(): Promise<void> {
   const config = loadConfig();
   const redis = await openRedis(config, (line) => log.info(line));
-  const engine = await Engine.start({
-    redisUrl: redis.url,
-    prefix: config.prefix,
-    catalogue: nodeCatalogue,
-    runtimes: RUNTIMES,
-    secret: config.secret,
-    dataDir: config.dataDir,
-    logger: log,
-    outbound: { allow: config.outboundAllow },
-  });
+  const engine = await startEngine(config, redis.url, log, { outbound: { allow: config.outboundAllow } });
   const ctx = createServerContext(engine, config.dataDir);
   await loadExamples(ctx, config.dataDir);
   const api = await startApiServer(
