@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach } from 'vitest';
+import { closeServersAfterEach } from './http-servers';
 
 export interface Applied {
   key: string;
@@ -57,18 +57,7 @@ interface Pending {
 
 /** Starts a receiver for each test and closes it after. Read its values inside tests only. */
 export function useIdempotentReceiver(options: ReceiverOptions = {}): { start(): Promise<IdempotentReceiver> } {
-  const servers: http.Server[] = [];
-  afterEach(async () => {
-    await Promise.all(
-      servers.splice(0).map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-          }),
-      ),
-    );
-  });
+  const track = closeServersAfterEach();
   return {
     async start() {
       const seen = new Map<string, number>();
@@ -131,7 +120,7 @@ export function useIdempotentReceiver(options: ReceiverOptions = {}): { start():
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
       });
-      servers.push(server);
+      track(server);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       return {

@@ -12,7 +12,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { closeServersAfterEach } from './http-servers';
 
 export interface ServiceCall {
   method: string;
@@ -46,18 +46,7 @@ export interface IdempotentService {
 }
 
 export function useIdempotentService(): { start(): Promise<IdempotentService> } {
-  const servers: http.Server[] = [];
-  afterEach(async () => {
-    await Promise.all(
-      servers.splice(0).map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-          }),
-      ),
-    );
-  });
+  const track = closeServersAfterEach();
   return {
     async start() {
       const raw = new Map<string, number>();
@@ -103,7 +92,7 @@ export function useIdempotentService(): { start(): Promise<IdempotentService> } 
           else send();
         });
       });
-      servers.push(server);
+      track(server);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       return {

@@ -1,5 +1,7 @@
 /** What every command gets: the API client and the output, both built from the global options. */
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Static } from '@sinclair/typebox';
+import type { DeployResultSchema, FlowSummarySchema, FlowViewSchema } from '../routes/schemas';
 import type { ApiClient } from './api-client';
 import type { Output } from './output';
 
@@ -11,30 +13,10 @@ export interface CliContext {
 /** One command group: adds its commands to the program. */
 export type CommandGroup = (program: Command, ctx: CliContext) => void;
 
-/** Shapes of the API's answers the CLI reads (the server's schemas are the reference). */
-export interface FlowView {
-  id: string;
-  revision: number;
-  savedAt: number;
-  doc: Record<string, unknown>;
-  problems: Array<{ pointer: string; message: string; code?: string }>;
-  deployedRevision?: number;
-  copiedFrom?: string;
-}
-
-export interface FlowSummary {
-  id: string;
-  name: string;
-  revision: number;
-  savedAt: number;
-  deployedRevision?: number;
-}
-
-export interface DeployResult {
-  flowId: string;
-  revision: number;
-  changed: boolean;
-}
+/** Shapes of the API's answers the CLI reads: the server's own schemas. */
+export type FlowView = Static<typeof FlowViewSchema> & { copiedFrom?: string };
+export type FlowSummary = Static<typeof FlowSummarySchema>;
+export type DeployResult = Static<typeof DeployResultSchema>;
 
 /** Parses an integer option/argument; commander reports a bad one as a usage error. */
 export function positiveInt(name: string, min = 1): (value: string) => number {
