@@ -78,12 +78,16 @@ export class CredentialStore implements Credentials {
     if (!wanted.includes(sealed.type as T)) {
       throw new PermanentError(`credential "${name}" is of type ${sealed.type}; this node needs ${wanted.join(' or ')}`, { code: 'CREDENTIAL_TYPE' });
     }
+    return this.#open(name, sealed) as Extract<Credential, { type: T }>;
+  }
+
+  #open(name: string, sealed: Sealed): Credential {
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(sealed.iv, 'base64'));
       decipher.setAAD(Buffer.from(name));
       decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
       const plain = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
-      return JSON.parse(plain) as Extract<Credential, { type: T }>;
+      return JSON.parse(plain) as Credential;
     } catch {
       throw new PermanentError(`credential "${name}" can't be decrypted: was TRIBUTARY_SECRET changed?`, { code: 'CREDENTIAL_KEY' });
     }
@@ -92,9 +96,14 @@ export class CredentialStore implements Credentials {
   /** Every secret value, so that traces and logs can redact them wherever they appear. */
   async secretValues(): Promise<string[]> {
     const values: string[] = [];
-    for (const { name, type } of await this.list()) {
-      const credential = await this.get(name, type).catch(() => undefined);
-      if (!credential) continue;
+    // One read of the hash, not one per credential: this runs every few seconds in every process.
+    for (const [name, json] of Object.entries(await this.redis.hgetall(this.keys.credentials()))) {
+      let credential: Credential;
+      try {
+        credential = this.#open(name, JSON.parse(json) as Sealed);
+      } catch {
+        continue;
+      }
       for (const field of SECRET_FIELDS) {
         const value = (credential as Record<string, unknown>)[field];
         if (typeof value === 'string') values.push(value);
