@@ -66,10 +66,6 @@ export class CredentialStore implements Credentials {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async has(name: string): Promise<boolean> {
-    return (await this.redis.hexists(this.keys.credentials(), name)) === 1;
-  }
-
   async get<T extends Credential['type']>(name: string, type: T | T[]): Promise<Extract<Credential, { type: T }>> {
     const json = await this.redis.hget(this.keys.credentials(), name);
     if (json === null) throw new PermanentError(`credential "${name}" does not exist`, { code: 'CREDENTIAL_MISSING' });

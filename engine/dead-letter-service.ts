@@ -4,11 +4,32 @@
  * before it removes the letter, so a crash in between can at worst leave a letter that was
  * already replayed — never lose one.
  */
-import { deliveryJob, type DeliveryJob } from './delivery';
+import type { Job } from 'bullmq';
+import type { TraceError } from '../flows/trace-events';
+import { deliveryJob, type Delivery, type DeliveryJob } from './delivery';
 import { nodeOf, type Plan } from './plan';
 import type { Retention } from './retention';
 import type { DeadLetter, DeadLetterStore } from './stores/dead-letters';
 import type { RunStore } from './stores/runs';
+
+/** The dead letter of a delivery job that failed for good: what was delivered, where, and why. */
+export function deadLetterOf(job: Job<Delivery>, failure: { nodeType: string; error: TraceError; attempts: number; failedAt: number }): DeadLetter {
+  const { message, revision, node, port } = job.data;
+  return {
+    id: job.id!,
+    flowId: message.meta.flowId,
+    revision,
+    nodeId: node,
+    nodeType: failure.nodeType,
+    port,
+    message,
+    error: failure.error,
+    attempts: failure.attempts,
+    firstAttemptAt: job.processedOn ?? job.timestamp,
+    failedAt: failure.failedAt,
+    replays: job.data.replay ?? 0,
+  };
+}
 
 export class DeadLetterNotFoundError extends Error {
   override readonly name = 'DeadLetterNotFoundError';
@@ -46,7 +67,7 @@ export class DeadLetterService {
   }
 
   add(letter: DeadLetter): Promise<boolean> {
-    return this.deps.store.add(letter).then((r) => (typeof r === 'boolean' ? r : Boolean(r)));
+    return this.deps.store.add(letter);
   }
 
   count(flowId: string): Promise<number> {

@@ -60,9 +60,16 @@ export function emissionIds(node: PlanNode, input: Message, emissions: Emission[
 }
 
 /** The deliveries that follow from what a node emitted; ids depend only on the input and the output position (or key). */
-export function deliveriesOf(plan: Plan, node: PlanNode, input: Message, emissions: Emission[], retention: Retention): DeliveryJob[] {
+export function deliveriesOf(
+  plan: Plan,
+  node: PlanNode,
+  input: Message,
+  emissions: Emission[],
+  retention: Retention,
+  /** The emissions' ids when the caller already has them ({@link emissionIds}). */
+  ids: string[] = emissionIds(node, input, emissions),
+): DeliveryJob[] {
   const jobs: DeliveryJob[] = [];
-  const ids = emissionIds(node, input, emissions);
   for (const [i, emission] of emissions.entries()) {
     const targets = Object.hasOwn(node.outputs, emission.port) ? node.outputs[emission.port]! : undefined;
     if (!targets) throw new PermanentError(`node "${node.id}" emitted on port "${emission.port}", which it does not have`);

@@ -6,7 +6,7 @@
  */
 import type { Job } from 'bullmq';
 import type { TraceError } from '../flows/trace-events';
-import type { DeadLetterService } from './dead-letter-service';
+import { deadLetterOf, type DeadLetterService } from './dead-letter-service';
 import type { Delivery } from './delivery';
 import { nodeOf } from './plan';
 import type { PlanStore } from './plans';
@@ -31,20 +31,7 @@ export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLett
     const attempts = Math.max(1, job.attemptsMade);
     const base = { flowId, revision, runId: message.runId, nodeId, nodeType, messageId: message.id, attempt: attempts };
     if (!(await deps.runs.isSettled(flowId, job.id!))) {
-      const added = await deps.deadLetters.add({
-        id: job.id!,
-        flowId,
-        revision,
-        nodeId,
-        nodeType,
-        port,
-        message,
-        error,
-        attempts,
-        firstAttemptAt: job.processedOn ?? job.timestamp,
-        failedAt: job.finishedOn ?? Date.now(),
-        replays: job.data.replay ?? 0,
-      });
+      const added = await deps.deadLetters.add(deadLetterOf(job, { nodeType, error, attempts, failedAt: job.finishedOn ?? Date.now() }));
       if (added) await deps.tracer.emit('node:dead-lettered', { ...base, at: Date.now(), deadLetterId: job.id!, error, attempts });
       const settled = await deps.runs.settle(flowId, { jobId: job.id!, runId: message.runId, outcome: 'dead-lettered' });
       if (settled.finished) await deps.tracer.runFinished(flowId, settled.finished);

@@ -26,10 +26,6 @@ export class Keys {
     return `${this.flow(flowId)}:plan:${revision}`;
   }
 
-  /** Hash: the deployment of a flow (revision, since, status). */
-  deployment(flowId: string): string {
-    return `${this.flow(flowId)}:deployment`;
-  }
 
   /** Hash flowId → revision of every deployed flow: what a starting worker process picks up. */
   deployments(): string {

@@ -18,11 +18,13 @@ export function createLogger(options: { level?: string; name?: string } = {}): P
 
 /** The runtime contract's logger over pino, with fixed fields (flow, node, run ids). */
 export function nodeLogger(base: Pino, fields: Record<string, unknown>): Logger {
-  const log = base.child(fields);
+  // Built on first use: one is made per delivery, and most runtimes never log.
+  let child: Pino | undefined;
+  const log = () => (child ??= base.child(fields));
   return {
-    debug: (msg, f) => log.debug(f ?? {}, msg),
-    info: (msg, f) => log.info(f ?? {}, msg),
-    warn: (msg, f) => log.warn(f ?? {}, msg),
-    error: (msg, f) => log.error(f ?? {}, msg),
+    debug: (msg, f) => log().debug(f ?? {}, msg),
+    info: (msg, f) => log().info(f ?? {}, msg),
+    warn: (msg, f) => log().warn(f ?? {}, msg),
+    error: (msg, f) => log().error(f ?? {}, msg),
   };
 }

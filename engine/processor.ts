@@ -30,6 +30,7 @@ import { bindingsOf } from '../nodes/shared/bindings';
 import type { Retention } from './retention';
 import type { CircuitBreakers } from './stores/circuit-breaker';
 import type { DeadLetterStore } from './stores/dead-letters';
+import { deadLetterOf } from './dead-letter-service';
 import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
 import { isTickJob, type TickingSources, type TickOutcome } from './sources';
@@ -106,20 +107,7 @@ export function createProcessor(deps: ProcessorDeps) {
         return;
       default: {
         await tracer.emit('node:failed', { ...base, at: Date.now(), durationMs, error: failure.error, outcome: 'dead-letter' });
-        await deps.deadLetters.add({
-          id: job.id!,
-          flowId: plan.flowId,
-          revision: plan.revision,
-          nodeId: node.id,
-          nodeType: node.type,
-          port: job.data.port,
-          message,
-          error: failure.error,
-          attempts,
-          firstAttemptAt: job.processedOn ?? job.timestamp,
-          failedAt: Date.now(),
-          replays: job.data.replay ?? 0,
-        });
+        await deps.deadLetters.add(deadLetterOf(job, { nodeType: node.type, error: failure.error, attempts, failedAt: Date.now() }));
         await tracer.emit('node:dead-lettered', { ...base, at: Date.now(), deadLetterId: job.id!, error: failure.error, attempts });
         await finish(plan, job, [], 'dead-lettered');
       }
@@ -225,14 +213,14 @@ export function createProcessor(deps: ProcessorDeps) {
       return;
     }
     if (breaker) await deps.breakers.record(flowId, node.id, breaker, { ok: true, probe });
+    const ids = emissionIds(node, message, emissions);
     let outputs: DeliveryJob[];
     try {
-      outputs = deliveriesOf(plan, node, message, emissions, deps.retention);
+      outputs = deliveriesOf(plan, node, message, emissions, deps.retention, ids);
     } catch (error) {
       await onFinalFailure(loaded, node, job, classify(error), base, Date.now() - started);
       return;
     }
-    const ids = emissionIds(node, message, emissions);
     let sent = emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, preview: tracer.preview(e.payload) }));
     if (emissions.some((e) => e.key !== undefined)) {
       // Keyed outputs go downstream once (Emission.key): those another job sent are duplicates.

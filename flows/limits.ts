@@ -24,6 +24,9 @@ export const FLOW_LIMITS = {
  */
 export const SAFE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 
+/** {@link SAFE_ID_PATTERN}, compiled once. */
+export const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
+
 /** Port names: like ids but shorter, and case-sensitive words such as `out`, `error`, `high`. */
 export const PORT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$';
 

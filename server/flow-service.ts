@@ -5,7 +5,7 @@
 import type { Catalogue } from '../flows/catalogue';
 import { credentialRefs } from '../flows/credential-refs';
 import { guardDocument } from '../flows/guard';
-import { SAFE_ID_PATTERN } from '../flows/limits';
+import { SAFE_ID_PATTERN, SAFE_ID } from '../flows/limits';
 import { pointer } from '../flows/pointer';
 import type { Problem } from '../flows/problems';
 import { FLOW_FORMAT, type FlowDocument } from '../flows/schema';
@@ -20,7 +20,6 @@ export interface FlowView extends FlowRecord {
   deployedRevision?: number;
 }
 
-const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
 
 /**
  * Refuses (400) what isn't a flow document at all — not an object, not `tributary.flow/v1`, no
@@ -137,7 +136,7 @@ export class FlowService {
    */
   async import(body: unknown, onConflict: 'fail' | 'copy'): Promise<Array<FlowView & { copiedFrom?: string }>> {
     const docs = (Array.isArray(body) ? body : [body]).map((d, i) => asFlowDocument(d, Array.isArray(body) ? `/${i}` : ''));
-    const existing = new Set((await this.store.list()).map((f) => f.id));
+    const existing = new Set(await this.store.ids());
     if (onConflict === 'fail') {
       const clashes = docs.filter((d) => existing.has(d.id)).map((d) => d.id);
       if (clashes.length > 0) throw conflict(`flows already exist: ${clashes.join(', ')}`, { ids: clashes });
@@ -155,7 +154,14 @@ export class FlowService {
 
   /** The document as saved: ready to import elsewhere; flows never hold secrets, only credential names. */
   async export(id: string): Promise<FlowDocument> {
-    return (await this.get(id)).doc;
+    const record = await this.store.get(id);
+    if (!record) throw notFound(`no flow "${id}"`);
+    return record.doc;
+  }
+
+  /** Whether a flow is saved here (without reading or validating it). */
+  exists(id: string): Promise<boolean> {
+    return this.store.exists(id);
   }
 
   /** Deploys the latest revision, or an earlier one (rollback). No-op when it is already deployed. */

@@ -8,7 +8,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SAFE_ID_PATTERN } from '../flows/limits';
+import { SAFE_ID } from '../flows/limits';
 import type { FlowDocument } from '../flows/schema';
 
 export interface FlowRecord {
@@ -36,7 +36,6 @@ export class StaleRevisionError extends Error {
   }
 }
 
-const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
 const REVISION_FILE = /^(\d+)\.json$/;
 
 export class FlowStore {
@@ -84,13 +83,21 @@ export class FlowStore {
     return latest === undefined ? undefined : this.revision(id, latest);
   }
 
-  async list(): Promise<FlowSummary[]> {
-    let ids: string[];
+  /** Ids of the flow folders (a folder whose revisions were all removed may still be listed). */
+  async ids(): Promise<string[]> {
     try {
-      ids = (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
+      return (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
     } catch {
       return [];
     }
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return SAFE_ID.test(id) && (await this.#revisionNumbers(id)).length > 0;
+  }
+
+  async list(): Promise<FlowSummary[]> {
+    const ids = await this.ids();
     const records = await Promise.all(ids.map((id) => this.get(id)));
     return records
       .filter((r): r is FlowRecord => r !== undefined)

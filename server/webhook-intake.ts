@@ -5,15 +5,16 @@
  * keep the request's attributes without its secrets, and hand it to the engine, which answers once
  * the message is durably enqueued.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isSecretKey } from '../flows/preview';
-import { SAFE_ID_PATTERN } from '../flows/limits';
+import { SAFE_ID } from '../flows/limits';
 import type { Engine } from '../engine/engine';
 import { NotDeployedError, type IngestResult } from '../engine/ingest';
 import type { Plan, PlanNode } from '../engine/plan';
 import type { WebhookConfig } from '../nodes/source/webhook/spec';
 import { badRequest, HttpError, notFound } from './http/problem';
+import { sameSecret } from './http/security';
 
 export interface HookRequest {
   method: string;
@@ -27,7 +28,6 @@ export interface HookRequest {
 
 /** Headers that carry secrets whatever the node's config says. */
 const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
-const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
 
 /** `:name` segments captured, or undefined when `pattern` (`/orders/:id`) doesn't match. */
 export function matchPath(pattern: string, segments: readonly string[]): { params: Record<string, string>; literals: number } | undefined {
@@ -67,9 +67,6 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
 };
-
-/** Equal, in time that depends on neither value (both are hashed to one length first). */
-const sameText = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** Whether `given` is the HMAC of `body` keyed with `key`, as the node's auth config says it is written. */
 export function signatureMatches(given: string | undefined, auth: Pick<WebhookConfig['auth'], 'algorithm' | 'encoding'>, key: string, body: Buffer): boolean {
@@ -153,7 +150,7 @@ export class WebhookIntake {
     const credential = await this.engine.credentials.get(auth.credential, 'http-header');
     if (auth.mode === 'shared-secret') {
       const given = header(request.headers, credential.name);
-      if (given === undefined || !sameText(given, credential.value)) throw unauthorized();
+      if (given === undefined || !sameSecret(given, credential.value)) throw unauthorized();
       return [credential.name];
     }
     if (!signatureMatches(header(request.headers, auth.signatureHeader), auth, credential.value, request.body)) throw unauthorized();

@@ -8,11 +8,6 @@ import type { Credential, Credentials } from '../runtime';
 export type HttpCredentialType = 'http-basic' | 'http-bearer' | 'http-header';
 const HTTP_TYPES: HttpCredentialType[] = ['http-basic', 'http-bearer', 'http-header'];
 
-/** The header `[name, value]` for the credential called `name` (permanent error when missing or of another type). */
-export async function credentialHeader(credentials: Credentials, name: string): Promise<[string, string]> {
-  return headerOf(await credentials.get(name, HTTP_TYPES));
-}
-
 /**
  * The header for the credential called `name`, and every string that would give the credential
  * away if it showed up in an error or a log (the header value as sent, the raw secret): a node
@@ -35,7 +30,7 @@ function secretsOf(credential: Extract<Credential, { type: HttpCredentialType }>
   }
 }
 
-export function headerOf(credential: Extract<Credential, { type: HttpCredentialType }>): [string, string] {
+function headerOf(credential: Extract<Credential, { type: HttpCredentialType }>): [string, string] {
   switch (credential.type) {
     case 'http-basic':
       return ['Authorization', `Basic ${Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64')}`];

@@ -10,7 +10,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { SAFE_ID_PATTERN } from '../../flows/limits';
+import { SAFE_ID } from '../../flows/limits';
 import { LIVE_PATH, type ClientToServerEvents, type JoinReply, type ServerToClientEvents } from '../../flows/live-events';
 import type { ServerContext } from '../context';
 import type { ServerAttachment } from '../http-server';
@@ -33,7 +33,6 @@ export interface LiveTracing {
 
 const ROOM_PREFIX = 'flow:';
 const roomOf = (flowId: string) => `${ROOM_PREFIX}${flowId}`;
-const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
 
 /** The relay as a {@link ServerAttachment} (`startApiServer(ctx, options, [liveTracing()])`). */
 export const liveTracing =

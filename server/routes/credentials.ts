@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Request } from 'express';
 import { validatorFor } from '../../flows/ajv';
-import { SAFE_ID_PATTERN } from '../../flows/limits';
+import { SAFE_ID_PATTERN, SAFE_ID } from '../../flows/limits';
 import type { Credential } from '../../nodes/runtime';
 import type { ServerContext } from '../context';
 import { checkBody } from '../http/body';
@@ -16,7 +16,6 @@ import { defineRoutes } from '../http/route';
 import { CredentialBodies, CredentialBody, CredentialInfoSchema } from './engine-schemas';
 import { problem } from './schemas';
 
-const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
 const TYPES = Object.keys(CredentialBodies) as Array<keyof typeof CredentialBodies>;
 
 function nameParam(req: Request): string {

@@ -1,12 +1,11 @@
 /** Path and query readers shared by the engine's routes: flow ids, paging, "is this a flow at all". */
 import type { Request } from 'express';
-import { SAFE_ID_PATTERN } from '../../flows/limits';
+import { SAFE_ID } from '../../flows/limits';
 import { MAX_PAGE } from '../../engine/stores/page';
 import type { ServerContext } from '../context';
 import { intQuery, param } from '../http/params';
 import { notFound } from '../http/problem';
 
-const SAFE_ID = new RegExp(SAFE_ID_PATTERN);
 
 /** `?offset&limit`, checked (400 otherwise). */
 export const pageQuery = (req: Request) => ({ offset: intQuery(req, 'offset', 0, 0, 1_000_000), limit: intQuery(req, 'limit', 50, 1, MAX_PAGE) });
@@ -24,8 +23,5 @@ export function flowParam(req: Request, name = 'id'): string {
  */
 export async function flowKnown(ctx: ServerContext, flowId: string): Promise<boolean> {
   if ((await ctx.engine.deployed()).has(flowId)) return true;
-  return ctx.flows.get(flowId).then(
-    () => true,
-    () => false,
-  );
+  return ctx.flows.exists(flowId);
 }

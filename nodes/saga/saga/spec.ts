@@ -25,10 +25,13 @@
  */
 import { CloneType, Type } from '@sinclair/typebox';
 import { SINGLE_INPUT } from '../../../flows/ports';
-import { RetrySchema } from '../../../flows/schema';
+import { RetrySchema, type Backoff } from '../../../flows/schema';
 import { HTTP_CREDENTIAL_TYPES, HttpActionSchema } from '../../shared/http';
 import { Choice } from '../../shared/schema';
 import { defineSpec, type ConfigOf } from '../../spec';
+
+/** A step's backoff when its config gives none (also the schema's default). */
+export const DEFAULT_STEP_BACKOFF: Required<Backoff> = { type: 'exponential', delayMs: 1_000, maxDelayMs: 30_000, jitter: 0.2 };
 
 const StepSchema = Type.Object(
   {
@@ -43,7 +46,7 @@ const StepSchema = Type.Object(
     retry: CloneType(RetrySchema, {
       title: 'Retry',
       description: 'Attempts and backoff for transient failures of the action and of its compensation.',
-      default: { attempts: 3, backoff: { type: 'exponential', delayMs: 1_000, maxDelayMs: 30_000, jitter: 0.2 } },
+      default: { attempts: 3, backoff: DEFAULT_STEP_BACKOFF },
     }),
     onFailure: Choice(['compensate', 'continue'], {
       title: 'On failure',

@@ -9,7 +9,6 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { retryDelay } from '../../../flows/backoff';
-import type { Backoff } from '../../../flows/schema';
 import { PermanentError, TransientError } from '../../errors';
 import type { Message, NodeContext } from '../../runtime';
 import type { HttpRequestInit } from '../../runtime-http';
@@ -17,13 +16,12 @@ import { bindingsOf } from '../../shared/bindings';
 import { buildHttpRequest } from '../../shared/http-call';
 import { isSuccess, responseBody, responseFailure, sendHttp } from '../../shared/http-send';
 import type { StepError, StepResult } from './progress';
-import type { SagaConfig } from './spec';
+import { DEFAULT_STEP_BACKOFF, type SagaConfig } from './spec';
 
 export type SagaStep = SagaConfig['steps'][number];
 export type CallKind = 'action' | 'compensation';
 
 /** The backoff a step's `retry` gets for what it leaves out (the spec's default). */
-export const DEFAULT_STEP_BACKOFF: Required<Backoff> = { type: 'exponential', delayMs: 1_000, maxDelayMs: 30_000, jitter: 0.2 };
 
 export type CallOutcome = ({ ok: true } & StepResult) | { ok: false; transient: boolean; error: StepError };
 

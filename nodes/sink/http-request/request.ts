@@ -8,7 +8,6 @@ import type { HttpRequestInit } from '../../runtime-http';
 import { buildHttpRequest } from '../../shared/http-call';
 import type { HttpRequestConfig } from './spec';
 
-export { BODYLESS_METHODS } from '../../shared/http-call';
 
 /**
  * The request, and the strings of its credential that must never be quoted back (see

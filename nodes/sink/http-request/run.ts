@@ -16,7 +16,6 @@ import { isSuccess, redactUrl, responseBody, responseFailure, sendHttp } from '.
 import { buildRequest } from './request';
 import type { HttpRequestConfig } from './spec';
 
-export { BODY_EXCERPT_CHARS } from '../../shared/http-send';
 
 export const runtime: NodeRuntime<HttpRequestConfig> = {
   type: 'http-request',
