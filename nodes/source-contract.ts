@@ -236,7 +236,9 @@ export interface SubscriptionSource<C = Record<string, unknown>> extends SourceB
   readonly kind: 'subscription';
   /**
    * Starts this process's member; resolves once it reads (connected, joined). Starts unpaused; the
-   * engine pauses it at once if the flow's backlog is at its bound.
+   * engine pauses it at once if the flow's backlog is at its bound. Honour `ctx.signal` while
+   * starting: a member stopped before its start resolves is stopped once it does, so a start that
+   * hangs (a broker that never answers) holds up that stop — give up when the signal aborts.
    */
   start(ctx: SubscriptionContext<C>): Promise<Subscription>;
 }
