@@ -236,7 +236,8 @@ export class Subscriptions {
         for (const member of flow.members.values()) await this.#brake(flow, member, over);
       } while (flow.checkAgain);
     })()
-      .catch((error: unknown) => this.deps.log.warn({ flowId: flow.plan.flowId, err: messageOf(error) }, 'could not look at the backlog'))
+      // Debug only: during a Redis outage this fails at every look, and the outage is logged elsewhere.
+      .catch((error: unknown) => this.deps.log.debug({ flowId: flow.plan.flowId, err: messageOf(error) }, 'could not look at the backlog'))
       .finally(() => (flow.checking = undefined));
   }
 

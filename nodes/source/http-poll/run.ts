@@ -1,5 +1,6 @@
 /**
- * http-poll — the engine ticks every `intervalMs` (engine/sources.ts); each tick starts a poll,
+ * http-poll — the engine ticks every `intervalMs` (its timetable, source.ts; engine/sources.ts
+ * fires it); each tick starts a poll,
  * and each delivery of the node reads ONE page:
  * - the tick's delivery reads page 1: since the stored cursor (incremental), or everything when
  *   there is none yet (full sync). The cursor it starts from is pinned under the tick's message
