@@ -165,4 +165,23 @@ describe('when a fifth kind of source has problems', () => {
     expect(running).toMatchObject({ nodeId: 'gen', process: engine.processId });
     expect((await written(t.dataDir, 3)).map((l) => l.n)).toEqual([0, 1, 2]);
   });
+
+  it('lists the lag its members tell under GET /api/deployments and in /metrics', async () => {
+    const topic = generatorTopic('lagging', items(0, 10));
+    // No workers: the member pauses at the bound with items left unread.
+    const { api, engine } = await t.startServer({ engine: { ...withGenerator(), workers: false } });
+    await engine.deploy(generatorFlow('lagging', { backlogLimit: 3 }), 1);
+    await eventually(() => topic.of('pause').length === 1, 'the member paused');
+    const unread = topic.unread;
+    expect(unread).toBeGreaterThan(0);
+
+    type Listed = { sources: Array<{ state: string; lag?: Array<{ topic: string; partition: number; lag: number }> }> };
+    const member = await eventually(async () => {
+      const [listed] = (await api('GET', '/api/deployments')).body as Listed[];
+      return listed?.sources.find((m) => m.state === 'paused' && m.lag?.[0]?.lag === unread);
+    }, 'the lag listed');
+    expect(member.lag).toEqual([{ topic: 'lagging', partition: 0, lag: unread }]);
+    const metrics = await api('GET', '/metrics');
+    expect(metrics.text).toContain(`tributary_source_lag{flow="${FLOW}",node="gen",topic="lagging",partition="0"} ${unread}`);
+  });
 });

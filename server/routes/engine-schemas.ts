@@ -127,6 +127,11 @@ export const DeploymentSchema = Type.Object({
       revision: Type.Integer(),
       state: Type.Union([Type.Literal('starting'), Type.Literal('running'), Type.Literal('paused'), Type.Literal('failed')]),
       problem: Type.Optional(Type.String({ description: 'what the member (or the engine, for a failed start) reported' })),
+      lag: Type.Optional(
+        Type.Array(Type.Object({ topic: Type.String(), partition: Type.Integer(), lag: Type.Integer({ description: 'messages past what was committed' }) }), {
+          description: 'per partition the member reads, when its source tells (a Kafka consumer)',
+        }),
+      ),
       since: Type.Integer({ description: 'in this state since, ms since the epoch' }),
       at: Type.Integer({ description: 'last written by its process, ms since the epoch' }),
     }),
