@@ -70,6 +70,8 @@ interface FlowMembers {
   paused: boolean;
   checking?: Promise<void>;
   checkAgain: boolean;
+  /** A refresh under way: a slow `lag()` must not pile refreshes up. */
+  refreshing: boolean;
   readonly timers: NodeJS.Timeout[];
 }
 
@@ -109,7 +111,7 @@ export class Subscriptions {
       if (current) await this.#stopFlow(flowId, current);
       const nodes = sourceNodes(plan, this.deps.sources, 'subscription');
       if (nodes.length === 0) return;
-      const flow: FlowMembers = { plan, members: new Map(), paused: false, checkAgain: false, timers: [] };
+      const flow: FlowMembers = { plan, members: new Map(), paused: false, checkAgain: false, refreshing: false, timers: [] };
       this.#flows.set(flowId, flow);
       flow.timers.push(setInterval(() => this.#check(flow), this.deps.timings.backpressureCheckMs));
       flow.timers.push(setInterval(() => void this.#refresh(flow), Math.min(this.deps.timings.statusRefreshMs, MAX_STATUS_REFRESH_MS)));
@@ -264,6 +266,16 @@ export class Subscriptions {
 
   /** Each member's state written again (so it isn't taken for a vanished process's), with its lag. */
   async #refresh(flow: FlowMembers): Promise<void> {
+    if (flow.refreshing) return;
+    flow.refreshing = true;
+    try {
+      await this.#refreshMembers(flow);
+    } finally {
+      flow.refreshing = false;
+    }
+  }
+
+  async #refreshMembers(flow: FlowMembers): Promise<void> {
     for (const member of flow.members.values()) {
       const { subscription } = member;
       if (subscription?.lag && (member.state === 'running' || member.state === 'paused')) {
@@ -278,7 +290,8 @@ export class Subscriptions {
   }
 
   #put(flow: FlowMembers, member: Member): void {
-    if (member.controller.signal.aborted && member.state !== 'failed') return;
+    // A stopped flow's entries are removed; a write landing after that would outlive it.
+    if (this.#flows.get(flow.plan.flowId) !== flow || (member.controller.signal.aborted && member.state !== 'failed')) return;
     const nodeId = member.node.id;
     const revision = flow.plan.revision;
     void this.deps.status
