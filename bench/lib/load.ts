@@ -133,6 +133,8 @@ export interface RateResult extends Usage {
   refused: number;
   /** Completed within the window plus drainMs, as a share of what was sent. */
   completedShare: number;
+  /** Completed per second inside the window (what the subject kept up with). */
+  perSec: number;
 }
 
 /** At most this many sends pending at once; past it the driver counts itself behind. */
@@ -167,10 +169,11 @@ export async function fixedRate(o: FixedRateOptions): Promise<RateResult> {
     }
     await sleep(2);
   }
+  const inWindow = o.completions.count - start;
   const usage = await end();
   while (pending > 0) await sleep(5);
   await o.completions.reach(start + sent - refused, o.drainMs);
-  return { ...usage, sent, behind, refused, completedShare: sent === 0 ? 0 : (o.completions.count - start) / sent };
+  return { ...usage, sent, behind, refused, perSec: inWindow / usage.seconds, completedShare: sent === 0 ? 0 : (o.completions.count - start) / sent };
 }
 
 /** The median of each field over the runs (each field on its own). */

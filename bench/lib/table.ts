@@ -12,6 +12,7 @@ export interface ScenarioResult {
 export function formatNumber(n: number | undefined): string {
   if (n === undefined) return '';
   if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
   const abs = Math.abs(n);
   if (abs >= 1000) return Math.round(n).toLocaleString('en-US');
   if (abs >= 100) return n.toFixed(0);
