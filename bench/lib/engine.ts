@@ -15,22 +15,35 @@ import { Completions } from './load';
 import type { BenchRedis } from './redis';
 
 export class LogSink {
+  /** Every log node's line, whatever the flow. */
   readonly completions = new Completions();
   readonly latencies: number[] = [];
   recordLatency = false;
-  /** Lines other than the log nodes' (warnings, errors), the last few kept for the report. */
+  /** Lines other than the log nodes' (warnings, errors), the first few kept for the report. */
   readonly other: string[] = [];
+  readonly #flows = new Map<string, { completions: Completions; countValue: boolean }>();
+
+  /**
+   * Completions of one flow's log node: one per line, or — `countValue` — the number the line
+   * logged (a merge's window logs how many messages it grouped).
+   */
+  track(flowId: string, options: { countValue?: boolean } = {}): Completions {
+    const tracked = { completions: new Completions(), countValue: options.countValue ?? false };
+    this.#flows.set(flowId, tracked);
+    return tracked.completions;
+  }
 
   write(line: string): void {
-    if (line.includes('"msg":"log node"')) {
-      if (this.recordLatency) {
-        const sentAt = /"value":(\d+)/.exec(line);
-        if (sentAt) this.latencies.push(Date.now() - Number(sentAt[1]));
-      }
-      this.completions.add();
-    } else if (this.other.length < 20) {
-      this.other.push(line.trim());
+    if (!line.includes('"msg":"log node"')) {
+      if (this.other.length < 20) this.other.push(line.trim());
+      return;
     }
+    const value = /"value":(\d+)/.exec(line)?.[1];
+    if (this.recordLatency && value !== undefined) this.latencies.push(Date.now() - Number(value));
+    this.completions.add();
+    if (this.#flows.size === 0) return;
+    const tracked = this.#flows.get(/"flowId":"([^"]*)"/.exec(line)?.[1] ?? '');
+    tracked?.completions.add(tracked.countValue ? Number(value ?? 0) : 1);
   }
 }
 

@@ -56,7 +56,7 @@ export const mergeWindowFlow = (id: string, maxMessages: number): Json =>
     [
       { id: 'a', type: 'inject' },
       { id: 'b', type: 'inject' },
-      { id: 'merge', type: 'merge', config: { mode: 'window', inputs: ['a', 'b'], maxMessages, windowMs: 60_000 } },
+      { id: 'merge', type: 'merge', config: { mode: 'window', inputs: ['a', 'b'], maxMessages, windowMs: 1_000 } },
       { id: 'out', type: 'log', config: { level: 'info', value: '$count(a) + $count(b)' } },
     ],
     [edge('ea', 'a', 'merge', 'out', 'a'), edge('eb', 'b', 'merge', 'out', 'b'), edge('eo', 'merge', 'out')],

@@ -104,6 +104,8 @@ export async function closedLoop(o: ClosedLoopOptions): Promise<Throughput> {
     }
   };
   const producers = Array.from({ length: o.producers ?? 8 }, producer);
+  // The warm-up counts from the first message through: a just-deployed flow's worker may not be up yet.
+  await o.completions.reach(start + 1, o.drainMs);
   await sleep(o.warmupMs);
   const end = await startWindow(o.redis);
   const c0 = o.completions.count;
