@@ -6,35 +6,15 @@
  * proves every scenario still runs, in under 2 minutes, judging nothing and writing nothing in
  * the repo tree. Elapsed time is printed against the budget; it is never a failure.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Scenario } from './scenario';
+import { fileURLToPath } from 'node:url';
+import { loadScenarios } from './lib/scenarios';
 import { formatTable, type ScenarioResult } from './lib/table';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUDGET_MS = { full: 15 * 60_000, quick: 2 * 60_000 };
-
-function isScenario(value: unknown): value is Scenario {
-  const s = value as Partial<Scenario> | null;
-  return typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.title === 'string' && typeof s.run === 'function';
-}
-
-/** Every scenario module in bench/scenarios/ (its default export, or any exported Scenario). */
-export async function loadScenarios(dir = join(HERE, 'scenarios')): Promise<Scenario[]> {
-  const files = readdirSync(dir)
-    .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !/\.test\.|\.d\.ts$/.test(f))
-    .sort();
-  const found: Scenario[] = [];
-  for (const file of files) {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
-    const exported = [mod.default, ...Object.entries(mod).filter(([k]) => k !== 'default').map(([, v]) => v)].filter(isScenario);
-    if (exported.length === 0) throw new Error(`bench/scenarios/${file} exports no Scenario`);
-    for (const s of exported) if (!found.includes(s)) found.push(s);
-  }
-  return found;
-}
 
 function machine() {
   const cpu = cpus();

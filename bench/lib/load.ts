@@ -69,6 +69,8 @@ export interface ClosedLoopOptions {
   durationMs: number;
   warmupMs: number;
   drainMs: number;
+  /** Told when the measured window opens and closes (e.g. to cut a CPU profile to it). */
+  onWindow?(edge: 'start' | 'end'): void;
 }
 
 export interface Throughput extends Usage {
@@ -108,9 +110,11 @@ export async function closedLoop(o: ClosedLoopOptions): Promise<Throughput> {
   await o.completions.reach(start + 1, o.drainMs);
   await sleep(o.warmupMs);
   const end = await startWindow(o.redis);
+  o.onWindow?.('start');
   const c0 = o.completions.count;
   await sleep(o.durationMs);
   const completed = o.completions.count - c0;
+  o.onWindow?.('end');
   const usage = await end();
   stop = true;
   await Promise.all(producers);
