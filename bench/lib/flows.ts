@@ -3,16 +3,9 @@ type Json = Record<string, unknown>;
 
 const edge = (id: string, from: string, to: string, fromPort = 'out', toPort = 'in') => ({ id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
 
-function flow(id: string, nodes: Json[], edges: Json[], settings?: Json): Json {
-  return {
-    format: 'tributary.flow/v1',
-    id,
-    name: id,
-    nodes: nodes.map((n, i) => ({ position: { x: i * 200, y: 0 }, config: {}, ...n })),
-    edges,
-    // The bench keeps its own number of messages in flight; the bound must not refuse them.
-    settings: { backlogLimit: 100_000, ...settings },
-  };
+/** Default settings (back-pressure bound included): the bench runs flows as a user would. */
+function flow(id: string, nodes: Json[], edges: Json[]): Json {
+  return { format: 'tributary.flow/v1', id, name: id, nodes: nodes.map((n, i) => ({ position: { x: i * 200, y: 0 }, config: {}, ...n })), edges };
 }
 
 /** The transforms of the linear flow, shared with the bare Node server of the webhook scenario. */

@@ -13,7 +13,7 @@ const scenario: Scenario = {
   title: 'Bare BullMQ: 3 hops over three queues, 5 hops in one queue',
   run: ({ quick, log }) =>
     withBenchRedis(async (redis) => {
-      const size = sizes(quick);
+      const size = sizes(quick, { durationMs: 15_000 });
       const figures: Figure[] = [];
       for (const shape of ['three-queues', 'one-queue'] as ChainShape[]) {
         const chain = await startBareChain(redis, shape, `bench-${shape}`);

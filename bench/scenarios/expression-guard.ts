@@ -40,7 +40,7 @@ const scenario: Scenario = {
   id: 'expression-guard',
   title: 'Guarded JSONata evaluation (flows/expression.ts) against plain jsonata',
   run: async ({ quick, log }) => {
-    const slices = quick ? 2 : 10;
+    const slices = quick ? 2 : 6;
     const sliceMs = quick ? 100 : 400;
     const figures: Figure[] = [];
     for (const c of CASES) {
