@@ -15,7 +15,8 @@ import { formatSummary, summariseProfile, type CpuProfile } from './lib/cpuprofi
 import { startBenchEngine } from './lib/engine';
 import { LINEAR_STEPS, linearFlow } from './lib/flows';
 import { closedLoop, sizes } from './lib/load';
-import { withBenchRedis } from './lib/redis';
+import { countClientCommands } from './lib/client-commands';
+import { commandCalls, withBenchRedis } from './lib/redis';
 
 const SELF = fileURLToPath(import.meta.url);
 const micros = () => Number(process.hrtime.bigint() / 1000n);
@@ -35,7 +36,24 @@ async function child(seconds: number, windowFile: string): Promise<void> {
         onWindow: (edge) => (edge === 'start' ? (window[0] = micros()) : (window[1] = micros())),
       });
       writeFileSync(windowFile, JSON.stringify(window));
-      process.stderr.write(`profiled: ${r.perSec.toFixed(0)} messages/s (${(r.perSec * LINEAR_STEPS).toFixed(0)} node-steps/s), Node ${r.nodeCpu.toFixed(2)} / Redis ${r.redisCpu.toFixed(2)} cores, ${(r.commands / r.completed / LINEAR_STEPS).toFixed(1)} Redis commands per node step\n`);
+      process.stdout.write(`profiled window: ${r.perSec.toFixed(0)} messages/s (${(r.perSec * LINEAR_STEPS).toFixed(0)} node-steps/s), Node ${r.nodeCpu.toFixed(2)} / Redis ${r.redisCpu.toFixed(2)} cores, ${(r.commands / r.completed / LINEAR_STEPS).toFixed(1)} Redis commands per node step\n\n`);
+
+      // A second, shorter window outside the profiled one: what each message costs in commands.
+      const counting = countClientCommands();
+      const server0 = await commandCalls(redis.admin);
+      const c = await closedLoop({ redis, completions: bench.sink.completions, send: (i) => bench.engine.trigger('linear', 'in', { i, t: Date.now() }), ...size, warmupMs: 500, durationMs: 5_000 });
+      const client = counting.stop();
+      const server1 = await commandCalls(redis.admin);
+      // The client counts cover the whole loop (warm-up and drain too): per message over what it sent.
+      const sent = c.sent;
+      const per = (n: number, total: number) => (n / total).toFixed(2).padStart(6);
+      const serverDelta = [...server1].map(([name, n]): [string, number] => [name, n - (server0.get(name) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+      process.stdout.write(`per message (${LINEAR_STEPS} node steps), counted over ~${sent} messages:\n`);
+      process.stdout.write(`  client: ${per(client.commands, sent)} commands in ${per(client.roundTrips, sent)} round trips; by command:\n`);
+      for (const [name, n] of [...client.byName].sort((a, b) => b[1] - a[1]).slice(0, 20)) process.stdout.write(`    ${per(n, sent)}  ${name}\n`);
+      process.stdout.write(`  server (INFO commandstats, script internals included): ${per(serverDelta.reduce((a, [, n]) => a + n, 0), sent)} commands per message; top:\n`);
+      for (const [name, n] of serverDelta.slice(0, 15)) process.stdout.write(`    ${per(n, sent)}  ${name}\n`);
+      process.stdout.write('\n');
     } finally {
       await bench.close();
     }

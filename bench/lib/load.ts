@@ -77,6 +77,8 @@ export interface Throughput extends Usage {
   /** Messages completed per second in the window. */
   perSec: number;
   completed: number;
+  /** Messages sent over the whole loop (warm-up and drain included). */
+  sent: number;
   /** Sends refused (back-pressure) over the whole run. */
   refused: number;
   /** Whether everything sent finished after the window (within drainMs). */
@@ -119,7 +121,7 @@ export async function closedLoop(o: ClosedLoopOptions): Promise<Throughput> {
   stop = true;
   await Promise.all(producers);
   const drained = await o.completions.reach(start + sent, o.drainMs);
-  return { ...usage, perSec: completed / usage.seconds, completed, refused, drained };
+  return { ...usage, perSec: completed / usage.seconds, completed, sent, refused, drained };
 }
 
 export interface FixedRateOptions {
@@ -192,6 +194,7 @@ export function medianRun(runs: readonly Throughput[]): Throughput {
     commands: pick((t) => t.commands),
     perSec: pick((t) => t.perSec),
     completed: pick((t) => t.completed),
+    sent: pick((t) => t.sent),
     refused: pick((t) => t.refused),
     drained: runs.every((t) => t.drained),
   };

@@ -55,6 +55,12 @@ export async function sampleRedis(redis: Redis): Promise<RedisSample> {
   return { calls, cpuSec: field(cpu, 'used_cpu_user') + field(cpu, 'used_cpu_sys'), usedMemory: field(memory, 'used_memory') };
 }
 
+/** INFO commandstats: command → calls so far (commands inside scripts counted under their own names). */
+export async function commandCalls(redis: Redis): Promise<Map<string, number>> {
+  const stats = await redis.info('commandstats');
+  return new Map([...stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
+}
+
 function field(info: string, name: string): number {
   const match = new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info);
   return match ? Number(match[1]) : Number.NaN;
