@@ -76,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
   return results.some((r) => r.error) ? 1 : 0;
 }
 
+// Ctrl-C or a kill: exit through process.exit so the private redis-servers' exit hooks stop them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

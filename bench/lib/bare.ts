@@ -26,6 +26,8 @@ export interface BareChain {
   readonly latencies: number[];
   recordLatency: boolean;
   send(message: Omit<BareMessage, 'hop'>): Promise<unknown>;
+  /** Removes what is still waiting (a run that fell behind must not load the next one). */
+  clear(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,9 @@ export async function startBareChain(redis: BenchRedis, shape: ChainShape, prefi
     latencies: [],
     recordLatency: false,
     send: (message) => queues[0]!.add('hop', { ...message, hop: 0 }, JOB_OPTIONS),
+    clear: async () => {
+      await Promise.all(queues.map((q) => q.drain(true)));
+    },
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(queues.map((q) => q.close()));
