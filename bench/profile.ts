@@ -68,7 +68,8 @@ async function parent(seconds: number): Promise<void> {
     p.once('exit', resolve);
   });
   if (code !== 0) throw new Error(`profiled process exited with ${code}`);
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // One file per thread (tsx's loader has its own); thread 0 is the main thread, the engine's.
+  const file = readdirSync(dir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
   const window = JSON.parse(readFileSync(windowFile, 'utf8')) as [number, number];

@@ -30,6 +30,7 @@ const scenario: Scenario = {
         await bench.engine.deploy(linearFlow(FLOW), 1);
         // A short warm-up at the same rate, not measured.
         await fixedRate({ redis, rate, durationMs: size.warmupMs, drainMs: size.drainMs, completions: bench.sink.completions, send: (i, t) => bench.engine.trigger(FLOW, 'in', { i, t }) });
+        await bench.engine.queue(FLOW).drain(true);
         bench.sink.recordLatency = true;
         const e = await fixedRate({ redis, rate, durationMs: size.durationMs, drainMs: size.drainMs, completions: bench.sink.completions, send: (i, t) => bench.engine.trigger(FLOW, 'in', { i, t }) });
         bench.sink.recordLatency = false;
@@ -38,6 +39,7 @@ const scenario: Scenario = {
         await bench.engine.queue(FLOW).drain(true);
 
         await fixedRate({ redis, rate, durationMs: size.warmupMs, drainMs: size.drainMs, completions: chain.completions, send: (i, t) => chain.send({ i, t }) });
+        await chain.clear();
         chain.recordLatency = true;
         const b = await fixedRate({ redis, rate, durationMs: size.durationMs, drainMs: size.drainMs, completions: chain.completions, send: (i, t) => chain.send({ i, t }) });
         chain.recordLatency = false;
