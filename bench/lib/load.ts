@@ -53,7 +53,7 @@ export interface Sizes {
 
 /** ~20 s windows, medians of 3 in a full run; about a second, once, in `--quick`. */
 export function sizes(quick: boolean, full: Partial<Sizes> = {}): Sizes {
-  if (quick) return { durationMs: 1_000, warmupMs: 300, repeats: 1, drainMs: 10_000 };
+  if (quick) return { durationMs: 700, warmupMs: 200, repeats: 1, drainMs: 10_000 };
   return { durationMs: 20_000, warmupMs: 2_000, repeats: 3, drainMs: 60_000, ...full };
 }
 

@@ -12,7 +12,6 @@ import { closedLoop, medianRun, sizes, type Throughput } from '../lib/load';
 import { withBenchRedis } from '../lib/redis';
 import { ratio } from '../lib/stats';
 
-const WINDOW = 100;
 
 const scenario: Scenario = {
   id: 'merge-saga',
@@ -20,6 +19,7 @@ const scenario: Scenario = {
   run: ({ quick, log }) =>
     withBenchRedis(async (redis) => {
       const size = sizes(quick, { durationMs: 10_000, repeats: 2 });
+      const WINDOW = quick ? 20 : 100;
       const service = await startService();
       const bench = await startBenchEngine(redis, 'bench');
       try {
