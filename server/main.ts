@@ -2,7 +2,8 @@
  * `npm start`: one process serving the API, the editor's built files (when built) and engine
  * workers on 127.0.0.1:8400 (`HOST`, `PORT`). Redis is `REDIS_URL`, or a private one kept in the
  * data directory. The example flows are loaded on first start. SIGINT/SIGTERM shut down
- * gracefully: stop taking requests, let workers finish what they run, stop the private Redis.
+ * gracefully: stop taking requests, let workers finish what they run, stop the private Redis —
+ * within `TRIBUTARY_SHUTDOWN_GRACE_MS` (10 s), else forced (server/shutdown.ts).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { createServerContext } from './server-context';
 import { startEngine } from './engine-start';
 import type { ServerContext } from './context';
 import { ATTACHMENTS } from './attachments';
+import { stopOnSignals } from './shutdown';
 
 const log = createLogger();
 const EDITOR_DIR = fileURLToPath(new URL('../editor/dist/', import.meta.url));
@@ -51,18 +53,13 @@ async function main(): Promise<void> {
   log.info({ url: api.url, dataDir: config.dataDir, redis: redis.private ? 'private' : 'REDIS_URL' }, `Tributary is running at ${api.url}`);
   process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  Ctrl-C stops it.\n\n`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    await api.close();
-    await engine.close();
-    await redis.private?.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(
+    async () => {
+      await api.close();
+      await engine.close();
+    },
+    { graceMs: config.shutdownGraceMs, log, privateRedis: redis.private },
+  );
 }
 
 main().catch((error: unknown) => {

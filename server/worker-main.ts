@@ -8,6 +8,7 @@ import { createLogger } from '../engine/logger';
 import { loadConfig } from './config';
 import { startEngine } from './engine-start';
 import { runningPrivateRedisUrl } from './redis';
+import { stopOnSignals } from './shutdown';
 
 const log = createLogger({ name: 'tributary-worker' });
 
@@ -17,12 +18,7 @@ async function main(): Promise<void> {
   if (!redisUrl) throw new Error('no Redis to join: set REDIS_URL, or start `npm start` first (its private Redis is then found in the data directory)');
   const engine = await startEngine(config, redisUrl, log);
   log.info({ flows: [...(await engine.deployed()).keys()] }, 'worker running; Ctrl-C stops it after the jobs it runs');
-  const stop = async () => {
-    await engine.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  stopOnSignals(() => engine.close(), { graceMs: config.shutdownGraceMs, log });
 }
 
 main().catch((error: unknown) => {
