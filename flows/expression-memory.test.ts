@@ -60,7 +60,7 @@ describe('when one evaluation would allocate without limit', () => {
   });
 
   it('does fail when the payload steers the size ($pad with a length from the input)', { timeout: 30_000 }, async () => {
-    const { exit, outcomes } = await evaluateInChild([{ source: '$pad("", $number(n), "x")', input: { n: '200000000' } }, { source: '$pad("", $number(n), "x")', input: { n: '20' } }]);
+    const { exit, outcomes } = await evaluateInChild([{ source: '$length($pad("", $number(n), "x"))', input: { n: '200000000' } }, { source: '$length($pad("", $number(n), "x"))', input: { n: '20' } }]);
     expect(exit).toBe(0);
     expect(outcomes.map((o) => o.code ?? 'ok')).toEqual(['MEMORY_LIMIT', 'ok']);
   });
