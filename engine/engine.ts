@@ -23,6 +23,7 @@ import { createProcessor } from './processor';
 import { prepareRuntimes } from './prepare';
 import { assertRedisReady } from './redis/check';
 import { createRedisConnection } from './redis/connection';
+import { failFastForCallers } from './redis/fail-fast';
 import { DEFAULT_RETENTION, type Retention } from './retention';
 import { CircuitBreakers } from './stores/circuit-breaker';
 import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
@@ -138,7 +139,7 @@ export class Engine {
 
   /** Connects, refuses a Redis that could evict jobs, and starts following the deployments. */
   static async start(options: EngineOptions): Promise<Engine> {
-    const redis = createRedisConnection(options.redisUrl, { connectionName: 'tributary-engine' });
+    const redis = failFastForCallers(createRedisConnection(options.redisUrl, { connectionName: 'tributary-engine' }));
     try {
       await assertRedisReady(redis);
     } catch (error) {

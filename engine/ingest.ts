@@ -30,14 +30,7 @@ export class BackpressureError extends Error {
   }
 }
 
-/**
- * Redis is unreachable: intake refuses at once, so that its caller (a webhook client) gets 503
- * with Retry-After and retries, instead of a request held open for as long as the outage lasts.
- */
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-  readonly retryAfterSec = 1;
-}
+export { RedisUnavailableError } from './redis/fail-fast';
 
 export class NotDeployedError extends Error {
   override readonly name = 'NotDeployedError';

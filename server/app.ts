@@ -9,6 +9,7 @@ import type { ServerContext } from './context';
 import { HttpError, problemMiddleware } from './http/problem';
 import type { Route } from './http/route';
 import { hostAndOrigin, requireToken, type SecurityOptions } from './http/security';
+import { redisGated } from './redis-gate';
 
 export interface AppOptions {
   security: SecurityOptions;
@@ -70,9 +71,10 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
     });
   }
   const tokenCheck = requireToken(options.security);
+  const redisReady = () => ctx.engine.redis.status === 'ready';
   for (const route of routes) {
     const guards = route.auth === 'token' ? [tokenCheck] : [];
-    app[route.method](route.path, ...guards, ...bodyParser(route, limit), route.handler as RequestHandler);
+    app[route.method](route.path, ...guards, ...bodyParser(route, limit), redisGated(route.handler, redisReady));
   }
   if (options.editorDir && existsSync(options.editorDir)) {
     app.use(express.static(options.editorDir, { index: 'index.html', fallthrough: true }));

@@ -1,0 +1,48 @@
+/**
+ * Failing fast for whoever is answering a caller, on a connection that otherwise waits.
+ *
+ * The engine's one connection waits out a Redis outage (commands queue until the reconnect):
+ * workers, schedulers and jobs need exactly that. Code answering a caller — an API request, a
+ * webhook — must instead say 503 with Retry-After at once, and a second connection per process
+ * just for that would double the connections and split BullMQ queues from their data. So the
+ * connection checks, per command, whether it was issued inside {@link answeringCaller}: there,
+ * while the connection isn't ready, the command fails at once with RedisUnavailableError instead
+ * of joining the offline queue. AsyncLocalStorage carries "inside" through every await, BullMQ's
+ * included. A command sent before the outage still waits for its reply: callers bound that with
+ * a deadline (server/redis-gate.ts).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Redis } from 'ioredis';
+
+/**
+ * Redis is unreachable: code answering a caller refuses at once, so that the caller gets 503
+ * with Retry-After and retries, instead of a request held open for as long as the outage lasts.
+ */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+  readonly retryAfterSec = 1;
+}
+
+const answering = new AsyncLocalStorage<true>();
+
+/** Runs `fn` as code answering a caller: Redis commands it issues fail fast while Redis is down. */
+export function answeringCaller<T>(fn: () => T): T {
+  return answering.run(true, fn);
+}
+
+const patched = new WeakSet<Redis>();
+
+/** Makes `redis` fail fast for commands issued inside {@link answeringCaller}; idempotent. */
+export function failFastForCallers(redis: Redis): Redis {
+  if (patched.has(redis)) return redis;
+  patched.add(redis);
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: Parameters<Redis['sendCommand']>[0], stream?: Parameters<Redis['sendCommand']>[1]) => {
+    if (redis.status !== 'ready' && answering.getStore()) {
+      command.reject(new RedisUnavailableError(`Redis is unreachable (connection ${redis.status}); retry shortly`));
+      return command.promise;
+    }
+    return send(command, stream);
+  }) as Redis['sendCommand'];
+  return redis;
+}
