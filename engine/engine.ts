@@ -25,7 +25,7 @@ import { assertRedisReady } from './redis/check';
 import { createRedisConnection } from './redis/connection';
 import { failFastForCallers } from './redis/fail-fast';
 import { DEFAULT_RETENTION, type Retention } from './retention';
-import { CircuitBreakers } from './stores/circuit-breaker';
+import { CircuitBreakers, type BreakerState } from './stores/circuit-breaker';
 import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
 import { MetricsStore } from './stores/metrics';
 import { RunStore } from './stores/runs';
@@ -77,6 +77,7 @@ export class Engine {
   readonly #process: ReturnType<typeof createProcessor>;
   readonly #tracer: Tracer;
   readonly #sources: TickingSources;
+  readonly #breakers: CircuitBreakers;
   #closed = false;
 
   private constructor(
@@ -106,12 +107,13 @@ export class Engine {
       log: this.log,
       misfireMs: options.misfireMs ?? DEFAULT_MISFIRE_MS,
     });
+    this.#breakers = new CircuitBreakers(redis, this.keys, this.#retention);
     this.#process = createProcessor({
       plans: this.#plans,
       runtimes: options.runtimes,
       runs: this.runs,
       deadLetters: dlq,
-      breakers: new CircuitBreakers(redis, this.keys, this.#retention),
+      breakers: this.#breakers,
       tracer: this.#tracer,
       retention: this.#retention,
       context: {
@@ -207,6 +209,13 @@ export class Engine {
   /** Every deployed flow with its revision and since when (ms since epoch) it is deployed. */
   deployments(): Promise<Map<string, DeploymentInfo>> {
     return this.#deployments.details();
+  }
+
+  /** The circuit state of every node of a flow's deployed plan that has a circuit breaker (its sinks). */
+  async circuits(flowId: string): Promise<Array<{ nodeId: string; type: string; state: BreakerState['state'] }>> {
+    const plan = await this.currentPlan(flowId);
+    const guarded = Object.values(plan?.nodes ?? {}).filter((node) => node.policy.circuitBreaker);
+    return Promise.all(guarded.map(async (node) => ({ nodeId: node.id, type: node.type, state: (await this.#breakers.state(flowId, node.id)).state })));
   }
 
   /** Waiting work of a flow: what back-pressure is measured on. */

@@ -14,14 +14,29 @@
  * - tributary_node_duration_seconds histogram, by `outcome` (completed | failed)
  * - tributary_runs_started_total{flow}, tributary_runs_finished_total{flow,status}
  * - tributary_flow_backlog{flow} (waiting + delayed deliveries), tributary_flow_deployed_revision{flow}
+ * - tributary_node_dead_letters{flow,node,type}: dead letters held now (alert on > 0)
+ * - tributary_node_circuit_state{flow,node,type,state}: 1 for the state a node's circuit breaker is
+ *   in (closed | half-open | open), 0 for the others (alert on `{state="open"} == 1`)
  */
 import { Counter, Gauge, Histogram, Registry, type HistogramConfiguration, type MetricType } from 'prom-client';
 import type { Engine } from '../engine/engine';
 import { DURATION_BUCKETS_SEC, MetricsStore, type DurationOutcome, type FlowMetrics, type NodeCounter, type NodeMetrics } from '../engine/stores/metrics';
 
-interface Snapshot {
-  flows: Map<string, { revision: number; backlog: number; metrics: FlowMetrics }>;
+interface FlowSnapshot {
+  revision: number;
+  backlog: number;
+  metrics: FlowMetrics;
+  /** Dead letters held now, per node id. */
+  deadLetters: Map<string, number>;
+  circuits: Array<{ nodeId: string; type: string; state: CircuitState }>;
 }
+
+interface Snapshot {
+  flows: Map<string, FlowSnapshot>;
+}
+
+type CircuitState = 'closed' | 'open' | 'half-open';
+const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'half-open', 'open'];
 
 const EMPTY: Snapshot = { flows: new Map() };
 
@@ -154,6 +169,31 @@ export class ServerMetrics {
         for (const [flow, { backlog }] of snapshot().flows) this.set({ flow }, backlog);
       },
     });
+    const typeOf = (flow: string, node: string, metrics: FlowMetrics): string => metrics.nodes.get(node)?.type ?? '';
+    new Gauge<NodeLabel>({
+      name: 'tributary_node_dead_letters',
+      help: 'Dead letters a node holds now (waiting to be replayed or discarded)',
+      labelNames: ['flow', 'node', 'type'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [flow, { deadLetters, metrics }] of snapshot().flows) {
+          for (const [node, count] of deadLetters) this.set({ flow, node, type: typeOf(flow, node, metrics) }, count);
+        }
+      },
+    });
+    new Gauge<NodeLabel | 'state'>({
+      name: 'tributary_node_circuit_state',
+      help: 'The state of a node\'s circuit breaker, shared by all workers: 1 for the current state, 0 for the others',
+      labelNames: ['flow', 'node', 'type', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [flow, { circuits }] of snapshot().flows) {
+          for (const { nodeId, type, state } of circuits) for (const s of CIRCUIT_STATES) this.set({ flow, node: nodeId, type, state: s }, s === state ? 1 : 0);
+        }
+      },
+    });
     new Gauge<'flow'>({
       name: 'tributary_flow_deployed_revision',
       help: 'The revision a flow is deployed at',
@@ -187,10 +227,22 @@ export class ServerMetrics {
   async #load(): Promise<Snapshot> {
     const deployed = await this.engine.deployed();
     const flowIds = [...deployed.keys()];
-    const [metrics, backlogs] = await Promise.all([this.#store.read(flowIds), Promise.all(flowIds.map((id) => this.engine.backlog(id)))]);
+    const perFlow = <T>(read: (id: string) => Promise<T>) => Promise.all(flowIds.map(read));
+    const [metrics, backlogs, deadLetters, circuits] = await Promise.all([
+      this.#store.read(flowIds),
+      perFlow((id) => this.engine.backlog(id)),
+      perFlow((id) => this.engine.deadLetters.heldByNode(id)),
+      perFlow((id) => this.engine.circuits(id)),
+    ]);
     const flows: Snapshot['flows'] = new Map();
     flowIds.forEach((flowId, i) => {
-      flows.set(flowId, { revision: deployed.get(flowId) ?? 0, backlog: backlogs[i] ?? 0, metrics: metrics.get(flowId) ?? { nodes: new Map(), runs: { started: 0, completed: 0, failed: 0 } } });
+      flows.set(flowId, {
+        revision: deployed.get(flowId) ?? 0,
+        backlog: backlogs[i] ?? 0,
+        metrics: metrics.get(flowId) ?? { nodes: new Map(), runs: { started: 0, completed: 0, failed: 0 } },
+        deadLetters: deadLetters[i] ?? new Map(),
+        circuits: circuits[i] ?? [],
+      });
     });
     return { flows };
   }
