@@ -25,6 +25,16 @@ function bodyParser(route: Route, limit: string): RequestHandler[] {
   return route.method === 'get' || route.method === 'delete' ? [] : [express.json({ limit, strict: false })];
 }
 
+/** A Host header that is only a host name or address and a port, safe to put in a header. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** `ws://<Host>` (`wss:` over TLS) of this request; `'self'` again when the Host is anything odd. */
+function ownWebSocketOrigin(req: express.Request): string {
+  const host = req.headers.host ?? '';
+  if (!PLAIN_HOST.test(host)) return "'self'";
+  return `${req.secure ? 'wss' : 'ws'}://${host}`;
+}
+
 export function createApp(ctx: ServerContext, routes: readonly Route[], options: AppOptions): Express {
   const app = express();
   const limit = options.bodyLimit ?? '1mb';
@@ -44,7 +54,10 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'", "'unsafe-eval'"],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
+          // The live channel (Socket.IO) on this very host, and nothing else: not `ws:`/`wss:`,
+          // which would let a script talk to any WebSocket host. Spelled out because older
+          // browsers don't count ws: of the same host as 'self'.
+          connectSrc: ["'self'", (req) => ownWebSocketOrigin(req as express.Request)],
           imgSrc: ["'self'", 'data:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
         },
