@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isLoopback, LOOPBACK_OUTBOUND_ALLOW } from './loopback';
 import { SHUTDOWN_GRACE_MS } from './shutdown';
 
 export interface TributaryConfig {
@@ -38,7 +39,6 @@ export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env
 }
 
 const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfig {
   const dataDir = resolve(env.TRIBUTARY_DATA ?? '.tributary');
@@ -59,6 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfi
     // On loopback (the default) local services are what people integrate first, so loopback is
     // allowed; bound elsewhere, only what is configured.
     shutdownGraceMs,
-    outboundAllow: env.TRIBUTARY_OUTBOUND_ALLOW !== undefined ? list(env.TRIBUTARY_OUTBOUND_ALLOW) : LOOPBACK_HOSTS.includes(env.HOST ?? '127.0.0.1') ? ['127.0.0.0/8', '::1/128', 'localhost'] : [],
+    outboundAllow: env.TRIBUTARY_OUTBOUND_ALLOW !== undefined ? list(env.TRIBUTARY_OUTBOUND_ALLOW) : isLoopback(env.HOST ?? '127.0.0.1') ? [...LOOPBACK_OUTBOUND_ALLOW] : [],
   };
 }

@@ -17,18 +17,27 @@ import { createServerContext } from './server-context';
 import { startEngine } from './engine-start';
 import type { ServerContext } from './context';
 import { ATTACHMENTS } from './attachments';
+import { isLoopback } from './loopback';
 import { stopOnSignals } from './shutdown';
 
 const log = createLogger();
 const EDITOR_DIR = fileURLToPath(new URL('../editor/dist/', import.meta.url));
 
-/** On first start: save the example flows, and deploy the ones this build can run. */
-async function loadExamples(ctx: ServerContext, dataDir: string): Promise<void> {
+/**
+ * On first start: save the example flows, and deploy the ones this build can run — only when bound
+ * to loopback. Off loopback their webhooks would be open to whoever can reach the server, so they
+ * are saved for the user to look at and deploy on purpose.
+ */
+async function loadExamples(ctx: ServerContext, dataDir: string, deploy: boolean): Promise<void> {
   const marker = join(dataDir, 'examples-loaded');
   if (existsSync(marker)) return;
   for (const doc of exampleFlows()) {
     const existing = (await ctx.flows.list()).some((f) => f.id === doc.id);
     if (!existing) await ctx.flows.create(doc);
+    if (!deploy) {
+      log.info({ flowId: doc.id }, 'example flow saved, not deployed (the server is not bound to loopback)');
+      continue;
+    }
     try {
       await ctx.flows.deploy(doc.id);
       log.info({ flowId: doc.id }, 'example flow deployed');
@@ -44,7 +53,7 @@ async function main(): Promise<void> {
   const redis = await openRedis(config, (line) => log.info(line));
   const engine = await startEngine(config, redis.url, log, { outbound: { allow: config.outboundAllow } });
   const ctx = createServerContext(engine, config.dataDir);
-  await loadExamples(ctx, config.dataDir);
+  await loadExamples(ctx, config.dataDir, isLoopback(config.host));
   const api = await startApiServer(
     ctx,
     { host: config.host, port: config.port, ...(config.token && { token: config.token }), corsOrigins: config.corsOrigins, editorDir: EDITOR_DIR },
