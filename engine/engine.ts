@@ -23,7 +23,7 @@ import { createProcessor } from './processor';
 import { prepareRuntimes } from './prepare';
 import { assertRedisReady } from './redis/check';
 import { createRedisConnection } from './redis/connection';
-import { failFastForCallers } from './redis/fail-fast';
+import { detachedFromCaller, failFastForCallers } from './redis/fail-fast';
 import { DEFAULT_RETENTION, type Retention } from './retention';
 import { CircuitBreakers, type BreakerState } from './stores/circuit-breaker';
 import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
@@ -269,7 +269,7 @@ export class Engine {
     if (this.options.workers === false) return;
     const running = this.#workers.get(change.flowId);
     if (change.revision !== undefined && !running) {
-      this.#workers.set(change.flowId, this.#startWorker(change.flowId));
+      this.#workers.set(change.flowId, detachedFromCaller(() => this.#startWorker(change.flowId)));
     } else if (change.revision === undefined && running) {
       this.#workers.delete(change.flowId);
       await running.drainAndClose();

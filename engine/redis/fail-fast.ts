@@ -23,11 +23,32 @@ export class RedisUnavailableError extends Error {
   readonly retryAfterSec = 1;
 }
 
-const answering = new AsyncLocalStorage<true>();
+/** One caller's scope; `open` turns false once the caller has its answer. */
+interface CallerScope {
+  open: boolean;
+}
 
-/** Runs `fn` as code answering a caller: Redis commands it issues fail fast while Redis is down. */
-export function answeringCaller<T>(fn: () => T): T {
-  return answering.run(true, fn);
+const answering = new AsyncLocalStorage<CallerScope>();
+
+/**
+ * Runs `fn` as code answering a caller: Redis commands it issues fail fast while Redis is down.
+ * AsyncLocalStorage hands the scope on to everything `fn` starts, including what outlives the
+ * call (a worker a deploy starts, a timer), so the scope ends when `fn` settles: from then on
+ * those wait out an outage like any other engine code. Long-lived work should also be started
+ * through {@link detachedFromCaller}.
+ */
+export async function answeringCaller<T>(fn: () => Promise<T> | T): Promise<T> {
+  const scope: CallerScope = { open: true };
+  try {
+    return await answering.run(scope, fn);
+  } finally {
+    scope.open = false;
+  }
+}
+
+/** Runs `fn` outside any caller's scope: for work that lives on after the caller's answer. */
+export function detachedFromCaller<T>(fn: () => T): T {
+  return answering.exit(fn);
 }
 
 const patched = new WeakSet<Redis>();
@@ -38,7 +59,7 @@ export function failFastForCallers(redis: Redis): Redis {
   patched.add(redis);
   const send = redis.sendCommand.bind(redis);
   redis.sendCommand = ((command: Parameters<Redis['sendCommand']>[0], stream?: Parameters<Redis['sendCommand']>[1]) => {
-    if (redis.status !== 'ready' && answering.getStore()) {
+    if (redis.status !== 'ready' && answering.getStore()?.open) {
       command.reject(new RedisUnavailableError(`Redis is unreachable (connection ${redis.status}); retry shortly`));
       return command.promise;
     }
