@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from '../engine/logger';
 import { loadConfig } from './config';
 import { exampleFlows } from './examples';
-import { startApiServer } from './http-server';
-import { openRedis } from './redis';
+import { startApiServer, type ApiServer } from './http-server';
+import { openRedis, type RedisHandle } from './redis';
 import { createServerContext } from './server-context';
 import { startEngine } from './engine-start';
 import type { ServerContext } from './context';
+import type { Engine } from '../engine/engine';
 import { ATTACHMENTS } from './attachments';
 import { isLoopback } from './loopback';
 import { stopOnSignals } from './shutdown';
@@ -50,25 +51,27 @@ async function loadExamples(ctx: ServerContext, dataDir: string, deploy: boolean
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const redis = await openRedis(config, (line) => log.info(line));
-  const engine = await startEngine(config, redis.url, log, { outbound: { allow: config.outboundAllow } });
+  let redis: RedisHandle | undefined;
+  let engine: Engine | undefined;
+  let api: ApiServer | undefined;
+  stopOnSignals(
+    async () => {
+      await api?.close();
+      await engine?.close();
+    },
+    { graceMs: config.shutdownGraceMs, log, privateRedis: () => redis?.private },
+  );
+  redis = await openRedis(config, (line) => log.info(line));
+  engine = await startEngine(config, redis.url, log, { outbound: { allow: config.outboundAllow } });
   const ctx = createServerContext(engine, config.dataDir);
   await loadExamples(ctx, config.dataDir, isLoopback(config.host));
-  const api = await startApiServer(
+  api = await startApiServer(
     ctx,
     { host: config.host, port: config.port, ...(config.token && { token: config.token }), corsOrigins: config.corsOrigins, editorDir: EDITOR_DIR },
     ATTACHMENTS,
   );
   log.info({ url: api.url, dataDir: config.dataDir, redis: redis.private ? 'private' : 'REDIS_URL' }, `Tributary is running at ${api.url}`);
   process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  Ctrl-C stops it.\n\n`);
-
-  stopOnSignals(
-    async () => {
-      await api.close();
-      await engine.close();
-    },
-    { graceMs: config.shutdownGraceMs, log, privateRedis: redis.private },
-  );
 }
 
 main().catch((error: unknown) => {

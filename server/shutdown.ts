@@ -13,8 +13,8 @@ export interface ShutdownOptions {
   /** How long the graceful path may take before the process is forced down. */
   graceMs: number;
   log: Pino;
-  /** The private Redis this process started, stopped last on either path. */
-  privateRedis?: PrivateRedis | undefined;
+  /** The private Redis this process started (once it has), stopped last on either path. */
+  privateRedis?: () => PrivateRedis | undefined;
 }
 
 /** Default of {@link ShutdownOptions.graceMs} (`TRIBUTARY_SHUTDOWN_GRACE_MS`). */
@@ -28,16 +28,22 @@ async function stopRedis(redis: PrivateRedis, forced: boolean): Promise<void> {
   if (redis.running) await redis.kill('SIGKILL');
 }
 
-/** Installs the SIGTERM/SIGINT handlers; `graceful` is everything but the private Redis. */
+/**
+ * Installs the SIGTERM/SIGINT handlers; `graceful` is everything but the private Redis. Call it
+ * first thing, before anything is started or announced: a signal that arrives before the handlers
+ * are in place ends the process the default way, leaving its private Redis behind.
+ */
 export function stopOnSignals(graceful: () => Promise<void>, options: ShutdownOptions): void {
-  const { graceMs, log, privateRedis } = options;
+  const { graceMs, log } = options;
+  const privateRedis = () => options.privateRedis?.();
   let stopping = false;
   let forcing = false;
   const force = async (why: string): Promise<void> => {
     if (forcing) return;
     forcing = true;
     log.warn({ why }, 'forcing shutdown');
-    if (privateRedis) await stopRedis(privateRedis, true).catch((err: unknown) => log.error({ err: String(err) }, 'private Redis did not stop'));
+    const redis = privateRedis();
+    if (redis) await stopRedis(redis, true).catch((err: unknown) => log.error({ err: String(err) }, 'private Redis did not stop'));
     process.exit(1);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -50,7 +56,8 @@ export function stopOnSignals(graceful: () => Promise<void>, options: ShutdownOp
     const timer = setTimeout(() => void force(`still stopping after ${graceMs} ms`), graceMs);
     graceful()
       .then(async () => {
-        if (privateRedis) await stopRedis(privateRedis, false);
+        const redis = privateRedis();
+        if (redis) await stopRedis(redis, false);
         clearTimeout(timer);
         process.exit(0);
       })
