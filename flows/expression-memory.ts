@@ -374,11 +374,12 @@ export function needsOperatorGuard(ast: unknown): boolean {
 /** JSONata's exit hook: caps every value a step produced and charges what constructors build. */
 export function operatorGuard(expr: AstNode, _input: unknown, environment: jsonata.Environment, result: unknown): void {
   if (typeof result === 'string') {
-    if (result.length > 64) (environment.lookup(BUDGET_SLOT) as MemoryBudget).checkString(result.length, 'A string');
+    if (result.length > 64) (environment.lookup(BUDGET_SLOT) as MemoryBudget | undefined)?.checkString(result.length, 'A string');
     return;
   }
   if (typeof result !== 'object' || result === null) return;
-  const budget = environment.lookup(BUDGET_SLOT) as MemoryBudget;
+  const budget = environment.lookup(BUDGET_SLOT) as MemoryBudget | undefined;
+  if (!budget) return; // evaluated without expression.ts's bindings: nothing to charge to
   if (Array.isArray(result)) {
     if (expr.type === 'path' || (expr.type === 'binary' && expr.value === '..') || (expr.type === 'unary' && expr.value === '[')) {
       budget.charge(result.length * SLOT, 'An array');

@@ -210,7 +210,11 @@ function toExpressionError(err: unknown, limits: ExpressionLimits): ExpressionEr
   if (inner instanceof RangeError && /call stack/i.test(inner.message)) {
     return new ExpressionError('Stack overflow: the expression or its input is nested too deeply', { code: 'D1011', cause: err });
   }
-  if (inner instanceof MemoryLimitError) return new ExpressionError(inner.message, { code: MEMORY_LIMIT, cause: err });
+  if (inner instanceof MemoryLimitError) {
+    // JSONata adds the position of the call or step it was in.
+    const { position } = inner as { position?: unknown };
+    return new ExpressionError(inner.message, { code: MEMORY_LIMIT, cause: err, ...(typeof position === 'number' && { position }) });
+  }
   // V8's own refusals (a string past its maximum length…) are the same bound, reached another way.
   if (inner instanceof RangeError && /invalid (string|array) length/i.test(inner.message)) {
     return new ExpressionError(`The evaluation ran out of its memory bound: ${inner.message}`, { code: MEMORY_LIMIT, cause: err });
