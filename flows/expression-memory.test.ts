@@ -16,7 +16,7 @@ interface Outcome {
  * Evaluates in a child process with a small heap (512 MB), so an expression that would kill a
  * process kills only the child: the test then sees its exit instead of losing vitest.
  */
-function evaluateInChild(cases: Array<{ source: string; input?: unknown }>): Promise<{ exit: number | string | null; outcomes: Outcome[]; stderr: string }> {
+function evaluateInChild(cases: Array<{ source: string; input?: unknown; limits?: Record<string, number> }>): Promise<{ exit: number | string | null; outcomes: Outcome[]; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--max-old-space-size=512', '--import', 'tsx', 'flows/testing/evaluate-child.ts', JSON.stringify(cases)], {
       cwd: ROOT,
@@ -32,6 +32,12 @@ function evaluateInChild(cases: Array<{ source: string; input?: unknown }>): Pro
     });
   });
 }
+
+/**
+ * A clock far beyond what any case needs, so that on a loaded machine the memory bound, not the
+ * 1 s default timeout, is always what stops them.
+ */
+const UNHURRIED = { timeoutMs: 120_000 };
 
 describe('when one evaluation would allocate without limit', () => {
   // Each of these ended the process with a fatal V8 error (invalid size, or heap exhausted)
@@ -52,8 +58,8 @@ describe('when one evaluation would allocate without limit', () => {
     '$eval("$pad(\\"\\", 200000000, \\"x\\")")',
   ];
 
-  it('does fail each with MEMORY_LIMIT, and the process goes on', { timeout: 60_000 }, async () => {
-    const { exit, outcomes, stderr } = await evaluateInChild(killers.map((source) => ({ source })));
+  it('does fail each with MEMORY_LIMIT, and the process goes on', { timeout: 120_000 }, async () => {
+    const { exit, outcomes, stderr } = await evaluateInChild(killers.map((source) => ({ source, limits: UNHURRIED })));
     expect(stderr).toBe('');
     expect(exit).toBe(0);
     expect(outcomes.map((o) => [o.source, o.code])).toEqual(killers.map((source) => [source, 'MEMORY_LIMIT']));
@@ -80,7 +86,7 @@ async function failure(source: string, limits = {}, input: unknown = {}): Promis
 
 describe('when a built-in or an operator builds more than the budget allows', () => {
   // A small budget, so each function's own charge is what trips it (safe to run in-process).
-  const small = { maxAllocationBytes: 200_000, maxStringLength: 50_000 };
+  const small = { ...UNHURRIED, maxAllocationBytes: 200_000, maxStringLength: 50_000 };
   const cases: Array<[string, string]> = [
     ['$zip', '$zip([1..10000], [1..10000], [1..10000])'],
     ['$merge', '$reduce([1..2000], function($acc, $i){ $merge([$acc, { $string($i): $i }]) }, {})'],

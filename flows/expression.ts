@@ -1,5 +1,7 @@
 import jsonata from 'jsonata';
-import { BUDGET_SLOT, EVALUATE_EXIT, MEMORY_LIMIT, MemoryBudget, MemoryLimitError, guardedBuiltins, needsOperatorGuard, operatorGuard } from './expression-memory';
+import { guardedBuiltins } from './expression-builtins';
+import { BUDGET_SLOT, MEMORY_LIMIT, MemoryBudget, MemoryLimitError } from './expression-memory';
+import { EVALUATE_EXIT, needsOperatorGuard, operatorGuard } from './expression-operators';
 import { FLOW_LIMITS } from './limits';
 import { Re2RegexEngine } from './regex-engine';
 
