@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { isRedisServerOn, readState } from '../engine/redis/server-state';
+import { privateRedisDir } from '../server/redis';
 import { TEST_SECRET } from './engine';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,6 +44,16 @@ export function useAppProcesses(): { spawn(kind: keyof typeof ENTRIES, env: AppE
     for (const { child, exited, dir } of started.splice(0)) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+      // A process killed (or dead) before it stopped its private Redis leaves it running: that
+      // server runs in its own process group, so nothing else would end it.
+      const left = dir ? readState(privateRedisDir(dir)) : null;
+      if (left && isRedisServerOn(left.pid, left.port)) {
+        try {
+          process.kill(left.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
   });
