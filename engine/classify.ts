@@ -8,6 +8,7 @@ import { ExpressionError } from '../flows/expression';
 import type { TraceError } from '../flows/trace-events';
 import { PermanentError, TransientError } from '../nodes/errors';
 import { HttpClientError } from '../nodes/runtime/http';
+import { RedisUnavailableError } from './redis/fail-fast';
 
 export interface Failure {
   transient: boolean;
@@ -30,6 +31,9 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 export function classify(error: unknown): Failure {
   if (error instanceof NodeTimeoutError) return { transient: true, error: { kind: 'timeout', message: error.message } };
+  // Redis coming back is a matter of time (only code answering a caller sees this error, but a
+  // job must never dead-letter for it).
+  if (error instanceof RedisUnavailableError) return { transient: true, error: { kind: 'transient', message: error.message } };
   if (error instanceof TransientError) {
     return { transient: true, error: { kind: 'transient', message: error.message }, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
   }

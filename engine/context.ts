@@ -10,6 +10,7 @@ import { cachedExpression, type NodeCache } from './plans';
 import { LuaScript } from './stores/script';
 import type { Plan, PlanNode } from './plan';
 import type { Tracer } from './tracer';
+import { makePreview } from '../flows/preview';
 
 export interface ContextParts {
   redis: Redis;
@@ -22,7 +23,7 @@ export interface ContextParts {
   /** Timers of one node of one deployed plan (engine/timers.ts). */
   timers(plan: Plan, nodeId: string): NodeContext['timers'];
   /** Publishes the trace events runtimes ask for (`ctx.trace`); without it they are dropped. */
-  tracer?: Pick<Tracer, 'emit'>;
+  tracer?: Pick<Tracer, 'emit' | 'preview'>;
 }
 
 /** Each node script compiled (hashed) once, however many contexts run it. */
@@ -85,6 +86,7 @@ export function createNodeContext(
       return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal }) };
     },
     note: run.note,
+    preview: (value) => parts.tracer?.preview(value) ?? makePreview(value),
     trace: async (name, data) => {
       const base = { flowId: run.flowId, revision: run.revision, runId: run.runId, nodeId: run.node.id, nodeType: run.node.type, messageId: run.messageId, attempt: run.attempt };
       await parts.tracer?.emit(`node:${name}`, { ...base, at: Date.now(), ...data });

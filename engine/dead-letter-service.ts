@@ -66,6 +66,11 @@ export class DeadLetterService {
     return this.deps.store.get(flowId, id);
   }
 
+  /** Letters held now, per node id. */
+  heldByNode(flowId: string): Promise<Map<string, number>> {
+    return this.deps.store.countByNode(flowId);
+  }
+
   add(letter: DeadLetter): Promise<boolean> {
     return this.deps.store.add(letter);
   }

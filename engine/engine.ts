@@ -28,8 +28,9 @@ import { createProcessor } from './processor';
 import { prepareRuntimes } from './prepare';
 import { assertRedisReady } from './redis/check';
 import { createRedisConnection } from './redis/connection';
+import { detachedFromCaller, failFastForCallers } from './redis/fail-fast';
 import { DEFAULT_RETENTION, type Retention } from './retention';
-import { CircuitBreakers } from './stores/circuit-breaker';
+import { CircuitBreakers, type BreakerState } from './stores/circuit-breaker';
 import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
 import { MetricsStore } from './stores/metrics';
 import { RunStore } from './stores/runs';
@@ -102,6 +103,7 @@ export class Engine {
   readonly #sourceStatus: SourceStatusStore;
   /** This process among engine processes (a subscription member's client id). */
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly #breakers: CircuitBreakers;
   #closed = false;
 
   private constructor(
@@ -148,12 +150,13 @@ export class Engine {
             status: this.#sourceStatus,
             timings: { ...DEFAULT_SUBSCRIPTION_TIMINGS, ...options.subscriptionTimings },
           });
+    this.#breakers = new CircuitBreakers(redis, this.keys, this.#retention);
     this.#process = createProcessor({
       plans: this.#plans,
       runtimes: options.runtimes,
       runs: this.runs,
       deadLetters: dlq,
-      breakers: new CircuitBreakers(redis, this.keys, this.#retention),
+      breakers: this.#breakers,
       tracer: this.#tracer,
       retention: this.#retention,
       context: {
@@ -181,7 +184,7 @@ export class Engine {
 
   /** Connects, refuses a Redis that could evict jobs, and starts following the deployments. */
   static async start(options: EngineOptions): Promise<Engine> {
-    const redis = createRedisConnection(options.redisUrl, { connectionName: 'tributary-engine' });
+    const redis = failFastForCallers(createRedisConnection(options.redisUrl, { connectionName: 'tributary-engine' }));
     try {
       await assertRedisReady(redis);
     } catch (error) {
@@ -250,6 +253,13 @@ export class Engine {
   /** Every deployed flow with its revision and since when (ms since epoch) it is deployed. */
   deployments(): Promise<Map<string, DeploymentInfo>> {
     return this.#deployments.details();
+  }
+
+  /** The circuit state of every node of a flow's deployed plan that has a circuit breaker (its sinks). */
+  async circuits(flowId: string): Promise<Array<{ nodeId: string; type: string; state: BreakerState['state'] }>> {
+    const plan = await this.currentPlan(flowId);
+    const guarded = Object.values(plan?.nodes ?? {}).filter((node) => node.policy.circuitBreaker);
+    return Promise.all(guarded.map(async (node) => ({ nodeId: node.id, type: node.type, state: (await this.#breakers.state(flowId, node.id)).state })));
   }
 
   /** Waiting work of a flow: what back-pressure is measured on. */
@@ -337,7 +347,7 @@ export class Engine {
     if (this.options.workers === false) return;
     const running = this.#workers.get(change.flowId);
     if (change.revision !== undefined && !running) {
-      this.#workers.set(change.flowId, this.#startWorker(change.flowId));
+      this.#workers.set(change.flowId, detachedFromCaller(() => this.#startWorker(change.flowId)));
     } else if (change.revision === undefined && running) {
       this.#workers.delete(change.flowId);
       await running.drainAndClose();

@@ -32,14 +32,7 @@ export class BackpressureError extends Error {
   }
 }
 
-/**
- * Redis is unreachable: intake refuses at once, so that its caller (a webhook client) gets 503
- * with Retry-After and retries, instead of a request held open for as long as the outage lasts.
- */
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-  readonly retryAfterSec = 1;
-}
+export { RedisUnavailableError } from './redis/fail-fast';
 
 export class NotDeployedError extends Error {
   override readonly name = 'NotDeployedError';
@@ -47,6 +40,33 @@ export class NotDeployedError extends Error {
 
 export class UnknownSourceError extends Error {
   override readonly name = 'UnknownSourceError';
+}
+
+/**
+ * A payload nested deeper than {@link MAX_PAYLOAD_DEPTH}: refused (400) before any run starts.
+ * JSON.parse takes any depth, but JSON.stringify, structuredClone and most code that walks a
+ * value recurse, so such a payload would fail the first step that stores it — after its run
+ * had been recorded, leaving that run "running" for good.
+ */
+export class PayloadTooDeepError extends Error {
+  override readonly name = 'PayloadTooDeepError';
+  constructor(readonly maxDepth: number) {
+    super(`the payload is nested deeper than ${maxDepth} levels`);
+  }
+}
+
+/** Nesting a message's payload may have: far past any real document, far below V8's stack. */
+export const MAX_PAYLOAD_DEPTH = 512;
+
+/** Throws PayloadTooDeepError past `maxDepth`; walks iteratively, so depth can't overflow it. */
+export function assertPayloadDepth(value: unknown, maxDepth = MAX_PAYLOAD_DEPTH): void {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= maxDepth) throw new PayloadTooDeepError(maxDepth);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+  }
 }
 
 export interface IngestRequest {
@@ -117,6 +137,7 @@ export async function startSourceRun(
   source: { id: string; payload: unknown; attrs?: Record<string, unknown> },
 ): Promise<boolean> {
   const { id } = source;
+  assertPayloadDepth(source.payload);
   const startedAt = Date.now();
   const message: Message = {
     id,

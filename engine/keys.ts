@@ -72,6 +72,11 @@ export class Keys {
     return `${this.flow(flowId)}:dlq`;
   }
 
+  /** Hash: dead-letter id → node id, beside the index (same cap and TTL), for counts per node. */
+  deadLetterNodes(flowId: string): string {
+    return `${this.flow(flowId)}:dlqnodes`;
+  }
+
   /** JSON of one dead letter. */
   deadLetter(flowId: string, id: string): string {
     return `${this.flow(flowId)}:dlq:${id}`;

@@ -1,4 +1,7 @@
 import jsonata from 'jsonata';
+import { guardedBuiltins } from './expression-builtins';
+import { BUDGET_SLOT, MEMORY_LIMIT, MemoryBudget, MemoryLimitError } from './expression-memory';
+import { EVALUATE_EXIT, needsOperatorGuard, operatorGuard } from './expression-operators';
 import { FLOW_LIMITS } from './limits';
 import { Re2RegexEngine } from './regex-engine';
 
@@ -10,8 +13,12 @@ export interface ExpressionLimits {
   maxDepth: number;
   /** Items in any one sequence or range, JSONata's `sequence` option (error D2015). */
   maxSequence: number;
-  /** Characters in the source text. */
+  /** Characters in the source text (and in a dynamic expression given to `$eval`). */
   maxLength: number;
+  /** Characters in any one string the evaluation builds, or returns (error MEMORY_LIMIT). */
+  maxStringLength: number;
+  /** Approximate bytes one evaluation may allocate in total (error MEMORY_LIMIT); see expression-memory.ts. */
+  maxAllocationBytes: number;
 }
 
 /**
@@ -24,12 +31,17 @@ export interface ExpressionLimits {
  * - `maxSequence: 100_000` — larger than any message a node should carry; stops `[1..1e7]`
  *   allocating before the timeout can fire.
  * - `maxLength: 10_000` — the same bound the flow document applies to expression fields.
+ * - `maxStringLength: 5_000_000` — five times the largest webhook body; a string past it is a bug.
+ * - `maxAllocationBytes: 64 MiB` — a worker runs several evaluations at once (its concurrency),
+ *   and all of them together must stay far below V8's heap limit (2–4 GiB).
  */
 export const EXPRESSION_LIMITS: Readonly<ExpressionLimits> = Object.freeze({
   timeoutMs: 1000,
   maxDepth: 200,
   maxSequence: 100_000,
   maxLength: FLOW_LIMITS.maxExpressionLength,
+  maxStringLength: 5_000_000,
+  maxAllocationBytes: 64 * 1024 * 1024,
 });
 
 /** What is wrong with an expression's source, in a form the editor can mark. */
@@ -45,7 +57,7 @@ export interface ExpressionProblem {
  * Any failure to compile or evaluate an expression. Each follows from the expression and its input
  * (D1012 barring a badly overloaded host), so callers treat it as permanent. `code` is JSONata's —
  * D1012 timeout, D1011 too deep, D2015 sequence too long, T2001 wrong type… — or an upper-case one
- * of this module's (`REGEX_UNSUPPORTED`, `EXPRESSION_TOO_LONG`, `EXPRESSION_TOO_DEEP`).
+ * of this module's (`REGEX_UNSUPPORTED`, `EXPRESSION_TOO_LONG`, `EXPRESSION_TOO_DEEP`, `MEMORY_LIMIT`).
  */
 export class ExpressionError extends Error {
   override readonly name = 'ExpressionError';
@@ -100,11 +112,19 @@ export function compileExpression(source: string, limits: Partial<ExpressionLimi
   const parsed = parse(source, bounds.maxLength, options);
   if ('problem' in parsed) throw new ExpressionError(parsed.problem.message, parsed.problem);
   const { expr } = parsed;
+  const newBudget = (): MemoryBudget => new MemoryBudget(bounds);
+  for (const [name, fn] of guardedBuiltins(newBudget)) expr.assign(name, fn);
+  if (needsOperatorGuard(expr.ast())) expr.assign(EVALUATE_EXIT as unknown as string, operatorGuard);
   let hooked = false;
-  const run = (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> =>
-    expr.evaluate(input, bindings).then(stripSequenceMarkers, (err: unknown) => {
-      throw toExpressionError(err, bounds);
-    });
+  const run = (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> => {
+    const budget = newBudget();
+    return expr.evaluate(input, { ...bindings, [BUDGET_SLOT]: budget }).then(
+      (result) => checkedResult(result, budget),
+      (err: unknown) => {
+        throw toExpressionError(err, bounds);
+      },
+    );
+  };
 
   return {
     source,
@@ -182,7 +202,7 @@ function findRegexProblem(ast: unknown): ExpressionProblem | null {
   return null;
 }
 
-const GUARDRAIL_CODES = new Set(['D1011', 'D1012', 'D2015', 'REGEX_UNSUPPORTED']);
+const GUARDRAIL_CODES = new Set(['D1011', 'D1012', 'D2015', 'REGEX_UNSUPPORTED', MEMORY_LIMIT]);
 
 function toExpressionError(err: unknown, limits: ExpressionLimits): ExpressionError {
   // `$eval` wraps what its inner expression threw in D3120/D3121; a guardrail tripping in there
@@ -191,6 +211,15 @@ function toExpressionError(err: unknown, limits: ExpressionLimits): ExpressionEr
   const inner = (outer === 'D3120' || outer === 'D3121') && GUARDRAIL_CODES.has(String(wrapped?.code)) ? wrapped : err;
   if (inner instanceof RangeError && /call stack/i.test(inner.message)) {
     return new ExpressionError('Stack overflow: the expression or its input is nested too deeply', { code: 'D1011', cause: err });
+  }
+  if (inner instanceof MemoryLimitError) {
+    // JSONata adds the position of the call or step it was in.
+    const { position } = inner as { position?: unknown };
+    return new ExpressionError(inner.message, { code: MEMORY_LIMIT, cause: err, ...(typeof position === 'number' && { position }) });
+  }
+  // V8's own refusals (a string past its maximum length…) are the same bound, reached another way.
+  if (inner instanceof RangeError && /invalid (string|array) length/i.test(inner.message)) {
+    return new ExpressionError(`The evaluation ran out of its memory bound: ${inner.message}`, { code: MEMORY_LIMIT, cause: err });
   }
   const { message, code, position } = describe(inner);
   // JSONata's range operator fills D2015's template with the attempted size, not the limit.
@@ -227,11 +256,22 @@ function validLimits(limits: ExpressionLimits): ExpressionLimits {
  */
 const MARKERS = ['push', 'sequence', 'keepSingleton', 'outerWrapper', 'tupleStream'] as const;
 
-function stripSequenceMarkers(result: unknown): unknown {
+/**
+ * Checks each string of a result before it leaves (a long string built by a few `&` is only a rope
+ * until something, such as serialising the job, flattens it) and strips the markers, in one walk.
+ */
+function checkedResult(result: unknown, budget: MemoryBudget): unknown {
+  return stripSequenceMarkers(result, budget.limits.maxStringLength);
+}
+
+function stripSequenceMarkers(result: unknown, maxStringLength: number): unknown {
   const pending: unknown[] = [result];
   const seen = new Set<object>();
   while (pending.length > 0) {
     const value = pending.pop();
+    if (typeof value === 'string' && value.length > maxStringLength) {
+      throw new ExpressionError(`The result holds a string of ${value.length} characters; the limit is ${maxStringLength}`, { code: MEMORY_LIMIT });
+    }
     if (typeof value !== 'object' || value === null || seen.has(value)) continue;
     seen.add(value);
     // A returned lambda holds its AST and scope, which later evaluations still use as they are.

@@ -3,6 +3,8 @@ export interface HttpRequestInit {
   method: string;
   url: string;
   headers?: Record<string, string>;
+  /** Headers in `headers` that carry a credential: dropped when a redirect leaves the origin. */
+  credentialHeaders?: readonly string[];
   body?: unknown;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Expression } from './runtime-expression';
 import type { HttpClient } from './runtime-http';
+import type { Preview } from '../flows/preview';
 
 export type { Expression } from './runtime-expression';
 export type { HttpClient } from './runtime-http';
@@ -141,6 +142,11 @@ export interface NodeContext<C = Record<string, unknown>> {
    * logged value — shown as a bounded, redacted preview in the node's trace. Last call wins.
    */
   note(result: unknown): void;
+  /**
+   * The bounded preview of `value` that traces show, with the values of this server's credentials
+   * redacted: what a node may write where people read it (the `log` sink's log lines).
+   */
+  preview(value: unknown): Preview;
   /**
    * Publishes a trace event about this execution that only the runtime knows of — a saga starting
    * a compensation. Awaited, like the engine's own events.

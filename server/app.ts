@@ -9,6 +9,7 @@ import type { ServerContext } from './context';
 import { HttpError, problemMiddleware } from './http/problem';
 import type { Route } from './http/route';
 import { hostAndOrigin, requireToken, type SecurityOptions } from './http/security';
+import { redisGated } from './redis-gate';
 
 export interface AppOptions {
   security: SecurityOptions;
@@ -22,6 +23,16 @@ export interface AppOptions {
 function bodyParser(route: Route, limit: string): RequestHandler[] {
   if (route.auth === 'webhook') return [express.raw({ type: () => true, limit })];
   return route.method === 'get' || route.method === 'delete' ? [] : [express.json({ limit, strict: false })];
+}
+
+/** A Host header that is only a host name or address and a port, safe to put in a header. */
+const PLAIN_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** `ws://<Host>` (`wss:` over TLS) of this request; `'self'` again when the Host is anything odd. */
+function ownWebSocketOrigin(req: express.Request): string {
+  const host = req.headers.host ?? '';
+  if (!PLAIN_HOST.test(host)) return "'self'";
+  return `${req.secure ? 'wss' : 'ws'}://${host}`;
 }
 
 export function createApp(ctx: ServerContext, routes: readonly Route[], options: AppOptions): Express {
@@ -43,7 +54,10 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
         directives: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'", "'unsafe-eval'"],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
+          // The live channel (Socket.IO) on this very host, and nothing else: not `ws:`/`wss:`,
+          // which would let a script talk to any WebSocket host. Spelled out because older
+          // browsers don't count ws: of the same host as 'self'.
+          connectSrc: ["'self'", (req) => ownWebSocketOrigin(req as express.Request)],
           imgSrc: ["'self'", 'data:'],
           styleSrc: ["'self'", "'unsafe-inline'"],
         },
@@ -70,9 +84,10 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
     });
   }
   const tokenCheck = requireToken(options.security);
+  const redisReady = () => ctx.engine.redis.status === 'ready';
   for (const route of routes) {
     const guards = route.auth === 'token' ? [tokenCheck] : [];
-    app[route.method](route.path, ...guards, ...bodyParser(route, limit), route.handler as RequestHandler);
+    app[route.method](route.path, ...guards, ...bodyParser(route, limit), redisGated(route.handler, redisReady));
   }
   if (options.editorDir && existsSync(options.editorDir)) {
     app.use(express.static(options.editorDir, { index: 'index.html', fallthrough: true }));

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isLoopback, LOOPBACK_OUTBOUND_ALLOW } from './loopback';
+import { SHUTDOWN_GRACE_MS } from './shutdown';
 
 export interface TributaryConfig {
   dataDir: string;
@@ -21,6 +23,8 @@ export interface TributaryConfig {
   corsOrigins: string[];
   /** Outbound-HTTP allow-list (`TRIBUTARY_OUTBOUND_ALLOW`, comma-separated CIDRs or hosts). */
   outboundAllow: string[];
+  /** How long a SIGTERM/SIGINT shutdown may take before it is forced (`TRIBUTARY_SHUTDOWN_GRACE_MS`, default 10 000). */
+  shutdownGraceMs: number;
 }
 
 /** Reads the key that encrypts credentials: `TRIBUTARY_SECRET`, else `<data>/secret.key`, made once. */
@@ -35,13 +39,14 @@ export function loadSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env
 }
 
 const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfig {
   const dataDir = resolve(env.TRIBUTARY_DATA ?? '.tributary');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const port = Number(env.PORT ?? 8400);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  const shutdownGraceMs = Number(env.TRIBUTARY_SHUTDOWN_GRACE_MS ?? SHUTDOWN_GRACE_MS);
+  if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs <= 0) throw new Error(`TRIBUTARY_SHUTDOWN_GRACE_MS must be a positive number of milliseconds, not "${env.TRIBUTARY_SHUTDOWN_GRACE_MS}"`);
   return {
     dataDir,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
@@ -53,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfi
     corsOrigins: list(env.TRIBUTARY_CORS_ORIGINS),
     // On loopback (the default) local services are what people integrate first, so loopback is
     // allowed; bound elsewhere, only what is configured.
-    outboundAllow: env.TRIBUTARY_OUTBOUND_ALLOW !== undefined ? list(env.TRIBUTARY_OUTBOUND_ALLOW) : LOOPBACK_HOSTS.includes(env.HOST ?? '127.0.0.1') ? ['127.0.0.0/8', '::1/128', 'localhost'] : [],
+    shutdownGraceMs,
+    outboundAllow: env.TRIBUTARY_OUTBOUND_ALLOW !== undefined ? list(env.TRIBUTARY_OUTBOUND_ALLOW) : isLoopback(env.HOST ?? '127.0.0.1') ? [...LOOPBACK_OUTBOUND_ALLOW] : [],
   };
 }

@@ -11,6 +11,7 @@ import type { Problem } from '../flows/problems';
 import { FLOW_FORMAT, type FlowDocument } from '../flows/schema';
 import { validateFlow } from '../flows/validate';
 import type { Engine } from '../engine/engine';
+import { RedisUnavailableError } from '../engine/redis/fail-fast';
 import { FlowExistsError, type FlowRecord, type FlowStore, StaleRevisionError } from './flow-store';
 import { badRequest, conflict, HttpError, notFound } from './http/problem';
 
@@ -43,6 +44,16 @@ export function asFlowDocument(body: unknown, where = ''): FlowDocument {
 
 const canonical = (doc: unknown) => JSON.stringify(doc);
 
+/** What `read` gives, or undefined when Redis is unreachable (any other failure still throws). */
+async function unlessRedisDown<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) return undefined;
+    throw error;
+  }
+}
+
 export class FlowService {
   constructor(
     private readonly store: FlowStore,
@@ -50,10 +61,16 @@ export class FlowService {
     private readonly catalogue: Catalogue,
   ) {}
 
-  /** Validation problems, plus credentials the flow names that this server doesn't have. */
-  async problemsOf(doc: FlowDocument): Promise<Problem[]> {
+  /**
+   * Validation problems, plus credentials the flow names that this server doesn't have. With
+   * `whileRedisDown: 'skip'` the credential check (credentials live in Redis) is left out while
+   * Redis is unreachable, so that a draft can still be opened and saved.
+   */
+  async problemsOf(doc: FlowDocument, whileRedisDown: 'fail' | 'skip' = 'fail'): Promise<Problem[]> {
     const problems = [...validateFlow(doc, this.catalogue).problems];
-    const known = new Set((await this.engine.credentials.list()).map((c) => c.name));
+    const credentials = whileRedisDown === 'skip' ? await unlessRedisDown(this.engine.credentials.list()) : await this.engine.credentials.list();
+    if (!credentials) return problems;
+    const known = new Set(credentials.map((c) => c.name));
     (doc.nodes ?? []).forEach((node, index) => {
       const spec = node && typeof node === 'object' ? this.catalogue.get(node.type) : undefined;
       if (!spec) return;
@@ -66,15 +83,16 @@ export class FlowService {
     return problems;
   }
 
+  /** Flows live on disk: while Redis is unreachable a view just lacks what Redis knows (deployment, credentials). */
   async #view(record: FlowRecord): Promise<FlowView> {
-    const deployed = await this.engine.deployed();
-    const deployedRevision = deployed.get(record.id);
-    return { ...record, problems: await this.problemsOf(record.doc), ...(deployedRevision !== undefined && { deployedRevision }) };
+    const deployed = await unlessRedisDown(this.engine.deployed());
+    const deployedRevision = deployed?.get(record.id);
+    return { ...record, problems: await this.problemsOf(record.doc, 'skip'), ...(deployedRevision !== undefined && { deployedRevision }) };
   }
 
   async list() {
-    const deployed = await this.engine.deployed();
-    return (await this.store.list()).map((f) => ({ ...f, ...(deployed.has(f.id) && { deployedRevision: deployed.get(f.id) }) }));
+    const deployed = await unlessRedisDown(this.engine.deployed());
+    return (await this.store.list()).map((f) => ({ ...f, ...(deployed?.has(f.id) && { deployedRevision: deployed.get(f.id) }) }));
   }
 
   async get(id: string): Promise<FlowView> {

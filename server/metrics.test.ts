@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closeServersAfterEach } from '../test/http-servers';
 import type { TraceEvent } from '../flows/trace-events';
 import { DURATION_BUCKETS_SEC } from '../engine/stores/metrics';
 import { pipelineFlow } from '../test/live';
@@ -87,6 +90,40 @@ describe('when Prometheus scrapes /metrics', () => {
     const fromSecond = await second.api('GET', '/metrics');
     expect(fromSecond.status).toBe(200);
     expect(fromSecond.text).toBe(scraped.text);
+  });
+
+  it('reports the dead letters each node holds now and the state of each sink\'s circuit', async () => {
+    const server = await t.startServer();
+    const track = closeServersAfterEach();
+    const down = track(http.createServer((_req, res) => res.writeHead(503).end()));
+    await new Promise<void>((resolve) => down.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(down.address() as AddressInfo).port}`;
+    await server.engine.deploy(pipelineFlow('held', 'n > 1 ? $error("refused " & n) : { "n": n }'), 1);
+    const breaking = {
+      ...pipelineFlow('breaking'),
+      nodes: [
+        ...pipelineFlow('breaking').nodes.filter((n) => n.id !== 'out'),
+        { id: 'out', type: 'http-request', position: { x: 400, y: 0 }, config: { url: `"${origin}/down"` }, policy: { retry: { attempts: 1 }, circuitBreaker: { threshold: 1, resetMs: 600_000 } } },
+      ],
+    };
+    await server.engine.deploy(breaking, 1);
+    const published = await t.traces();
+    for (let n = 0; n < 4; n++) await server.engine.trigger('held', 'in', { n });
+    await server.engine.trigger('breaking', 'in', { n: 1 });
+    await published.until((events) => events.filter((e) => e.type === 'run:finished').length === 5);
+
+    let samples = parseExposition((await server.api('GET', '/metrics')).text);
+    expect(sample(samples, 'tributary_node_dead_letters', { flow: 'held', node: 'm', type: 'map' })).toBe(2);
+    expect(sample(samples, 'tributary_node_dead_letters', { flow: 'breaking', node: 'out', type: 'http-request' })).toBe(1);
+    const circuit = (flow: string, state: string) => sample(samples, 'tributary_node_circuit_state', { flow, node: 'out', state });
+    expect([circuit('breaking', 'open'), circuit('breaking', 'half-open'), circuit('breaking', 'closed')]).toEqual([1, 0, 0]);
+    expect([circuit('held', 'open'), circuit('held', 'half-open'), circuit('held', 'closed')]).toEqual([0, 0, 1]);
+
+    // Held means now: a discarded letter is no longer counted.
+    const [letter] = (await server.engine.deadLetters.list('held')).items;
+    await server.engine.deadLetters.discard('held', letter!.id);
+    samples = parseExposition((await server.api('GET', '/metrics')).text);
+    expect(sample(samples, 'tributary_node_dead_letters', { flow: 'held', node: 'm', type: 'map' })).toBe(1);
   });
 
   it('reports the backlog of a deployed flow and leaves out flows that are not deployed', async () => {

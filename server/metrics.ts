@@ -16,16 +16,31 @@
  * - tributary_flow_backlog{flow} (waiting + delayed deliveries), tributary_flow_deployed_revision{flow}
  * - tributary_source_lag{flow,node,topic,partition}: a subscription source's lag (a Kafka
  *   consumer's), as its members last told it (engine/subscriptions.ts, every few seconds)
+ * - tributary_node_dead_letters{flow,node,type}: dead letters held now (alert on > 0)
+ * - tributary_node_circuit_state{flow,node,type,state}: 1 for the state a node's circuit breaker is
+ *   in (closed | half-open | open), 0 for the others (alert on `{state="open"} == 1`)
  */
 import { Counter, Gauge, Histogram, Registry, type HistogramConfiguration, type MetricType } from 'prom-client';
 import type { Engine } from '../engine/engine';
 import { DURATION_BUCKETS_SEC, MetricsStore, type DurationOutcome, type FlowMetrics, type NodeCounter, type NodeMetrics } from '../engine/stores/metrics';
 
+interface FlowSnapshot {
+  revision: number;
+  backlog: number;
+  metrics: FlowMetrics;
+  /** Dead letters held now, per node id. */
+  deadLetters: Map<string, number>;
+  circuits: Array<{ nodeId: string; type: string; state: CircuitState }>;
+}
+
 interface Snapshot {
-  flows: Map<string, { revision: number; backlog: number; metrics: FlowMetrics }>;
+  flows: Map<string, FlowSnapshot>;
   /** `flow`, `node`, `topic`, `partition` labels → lag. */
   lag: Map<string, { labels: Record<LagLabel, string>; lag: number }>;
 }
+
+type CircuitState = 'closed' | 'open' | 'half-open';
+const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'half-open', 'open'];
 
 const EMPTY: Snapshot = { flows: new Map(), lag: new Map() };
 
@@ -170,6 +185,31 @@ export class ServerMetrics {
         for (const { labels, lag } of snapshot().lag.values()) this.set(labels, lag);
       },
     });
+    const typeOf = (flow: string, node: string, metrics: FlowMetrics): string => metrics.nodes.get(node)?.type ?? '';
+    new Gauge<NodeLabel>({
+      name: 'tributary_node_dead_letters',
+      help: 'Dead letters a node holds now (waiting to be replayed or discarded)',
+      labelNames: ['flow', 'node', 'type'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [flow, { deadLetters, metrics }] of snapshot().flows) {
+          for (const [node, count] of deadLetters) this.set({ flow, node, type: typeOf(flow, node, metrics) }, count);
+        }
+      },
+    });
+    new Gauge<NodeLabel | 'state'>({
+      name: 'tributary_node_circuit_state',
+      help: 'The state of a node\'s circuit breaker, shared by all workers: 1 for the current state, 0 for the others',
+      labelNames: ['flow', 'node', 'type', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [flow, { circuits }] of snapshot().flows) {
+          for (const { nodeId, type, state } of circuits) for (const s of CIRCUIT_STATES) this.set({ flow, node: nodeId, type, state: s }, s === state ? 1 : 0);
+        }
+      },
+    });
     new Gauge<'flow'>({
       name: 'tributary_flow_deployed_revision',
       help: 'The revision a flow is deployed at',
@@ -203,15 +243,24 @@ export class ServerMetrics {
   async #load(): Promise<Snapshot> {
     const deployed = await this.engine.deployed();
     const flowIds = [...deployed.keys()];
-    const [metrics, backlogs, sources] = await Promise.all([
+    const perFlow = <T>(read: (id: string) => Promise<T>) => Promise.all(flowIds.map(read));
+    const [metrics, backlogs, deadLetters, circuits, sources] = await Promise.all([
       this.#store.read(flowIds),
-      Promise.all(flowIds.map((id) => this.engine.backlog(id))),
-      Promise.all(flowIds.map((id) => this.engine.sourceStatus(id))),
+      perFlow((id) => this.engine.backlog(id)),
+      perFlow((id) => this.engine.deadLetters.heldByNode(id)),
+      perFlow((id) => this.engine.circuits(id)),
+      perFlow((id) => this.engine.sourceStatus(id)),
     ]);
     const flows: Snapshot['flows'] = new Map();
     const lag: Snapshot['lag'] = new Map();
     flowIds.forEach((flowId, i) => {
-      flows.set(flowId, { revision: deployed.get(flowId) ?? 0, backlog: backlogs[i] ?? 0, metrics: metrics.get(flowId) ?? { nodes: new Map(), runs: { started: 0, completed: 0, failed: 0 } } });
+      flows.set(flowId, {
+        revision: deployed.get(flowId) ?? 0,
+        backlog: backlogs[i] ?? 0,
+        metrics: metrics.get(flowId) ?? { nodes: new Map(), runs: { started: 0, completed: 0, failed: 0 } },
+        deadLetters: deadLetters[i] ?? new Map(),
+        circuits: circuits[i] ?? [],
+      });
       for (const member of sources[i] ?? []) {
         for (const p of member.lag ?? []) {
           const labels = { flow: flowId, node: member.nodeId, topic: p.topic, partition: String(p.partition) };

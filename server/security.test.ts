@@ -146,6 +146,8 @@ describe('when requests reach the loopback server', () => {
       expect(headers.get('x-content-type-options'), String(status)).toBe('nosniff');
       expect(headers.get('content-security-policy'), String(status)).toContain("default-src 'self'");
       expect(headers.get('content-security-policy'), String(status)).toContain("frame-ancestors 'self'");
+      // The live channel of this very origin only, never any WebSocket host (`ws:` / `wss:`).
+      expect(/connect-src ([^;]*)/.exec(headers.get('content-security-policy') ?? '')?.[1], String(status)).toBe(`'self' ${url.replace('http:', 'ws:')}`);
       expect(headers.get('x-frame-options'), String(status)).toBe('SAMEORIGIN');
       expect(headers.get('referrer-policy'), String(status)).toBe('no-referrer');
       expect(headers.get('cross-origin-resource-policy'), String(status)).toBe('same-origin');

@@ -8,6 +8,8 @@ import { createLogger } from '../engine/logger';
 import { loadConfig } from './config';
 import { startEngine } from './engine-start';
 import { runningPrivateRedisUrl } from './redis';
+import { stopOnSignals } from './shutdown';
+import type { Engine } from '../engine/engine';
 
 const log = createLogger({ name: 'tributary-worker' });
 
@@ -15,14 +17,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const redisUrl = config.redisUrl ?? runningPrivateRedisUrl(config.dataDir);
   if (!redisUrl) throw new Error('no Redis to join: set REDIS_URL, or start `npm start` first (its private Redis is then found in the data directory)');
-  const engine = await startEngine(config, redisUrl, log);
+  let engine: Engine | undefined;
+  stopOnSignals(async () => engine?.close(), { graceMs: config.shutdownGraceMs, log });
+  engine = await startEngine(config, redisUrl, log);
   log.info({ flows: [...(await engine.deployed()).keys()] }, 'worker running; Ctrl-C stops it after the jobs it runs');
-  const stop = async () => {
-    await engine.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
 }
 
 main().catch((error: unknown) => {

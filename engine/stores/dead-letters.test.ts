@@ -122,9 +122,22 @@ describe('DeadLetterStore', () => {
       const dlq = store(retentionWith({ deadLetters: { maxPerFlow: 2, ttlSec: 3_600 } }), () => undefined);
       for (let i = 0; i < 4; i++) await dlq.add(letter(`l${i}`, T0 + i));
       const all = await keysWithTtl(t.redis, t.prefix);
-      expect(all.size).toBe(3);
+      expect(all.size).toBe(4); // two letters, the index and the node hash
       for (const [key, ttl] of all) expect({ key, ttl: ttl > 0 && ttl <= 3_600 }).toEqual({ key, ttl: true });
       expect(await dlq.count(FLOW)).toBe(2);
+      const nodeHash = [...all.keys()].find((k) => k.endsWith(':dlqnodes'))!;
+      expect(await t.redis.hlen(nodeHash)).toBe(2);
+    });
+
+    it('counts the letters each node holds, leaving out removed and expired ones', async () => {
+      const dlq = store(retentionWith({ deadLetters: { maxPerFlow: 100, ttlSec: 3_600 } }), () => undefined);
+      const now = Date.now();
+      await dlq.add({ ...letter('a1', now), nodeId: 'a' });
+      await dlq.add({ ...letter('a2', now), nodeId: 'a' });
+      await dlq.add({ ...letter('b1', now), nodeId: 'b' });
+      await dlq.add({ ...letter('old', now - 3_601_000), nodeId: 'b' }); // older than the TTL: expired
+      await dlq.remove(FLOW, 'a2');
+      expect(await dlq.countByNode(FLOW, now)).toEqual(new Map([['a', 1], ['b', 1]]));
     });
   });
 });

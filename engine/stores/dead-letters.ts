@@ -66,20 +66,24 @@ const BATCH = 500;
  * Input:
  *   KEYS[1] the letter's JSON key
  *   KEYS[2] the flow's dead-letter index (sorted set id → failedAt)
+ *   KEYS[3] the flow's node hash (id → node id)
  *   ARGV[1] JSON   ARGV[2] TTL (s)   ARGV[3] failedAt (ms)   ARGV[4] id   ARGV[5] letters kept per flow
+ *   ARGV[6] node id
  *
  * Output:
  *   {0}              a letter with this id exists: nothing changed
  *   {1, id, id, …}   added; then the ids trimmed off the index (oldest first), whose JSON keys
- *                    the caller deletes (their names come from keys.ts)
+ *                    and node entries the caller deletes (their names come from keys.ts)
  */
 const ADD = new LuaScript(
   'addDeadLetter',
   `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) == false then return {0} end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
--- Capped below; the TTL reaps the index of a flow whose letters all expired.
+redis.call('HSET', KEYS[3], ARGV[4], ARGV[6])
+-- Capped below (the node hash with the index, by the caller); the TTL reaps both once all expired.
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
 ` + trimIndexTo('ARGV[5]'),
 );
 
@@ -115,12 +119,13 @@ export class DeadLetterStore {
     const { ttlSec, maxPerFlow } = this.retention.deadLetters;
     const [added, ...trimmed] = (await ADD.run(
       this.redis,
-      [this.keys.deadLetter(flowId, id), this.keys.deadLetters(flowId)],
-      [JSON.stringify(letter), ttlSec, letter.failedAt, id, maxPerFlow],
+      [this.keys.deadLetter(flowId, id), this.keys.deadLetters(flowId), this.keys.deadLetterNodes(flowId)],
+      [JSON.stringify(letter), ttlSec, letter.failedAt, id, maxPerFlow, letter.nodeId],
     )) as [number, ...string[]];
-    // A crash before this leaves JSON keys that still expire with their TTL.
+    // A crash before this leaves JSON keys and node entries that still expire with their TTL.
     for (let i = 0; i < trimmed.length; i += BATCH) {
-      await this.redis.unlink(...trimmed.slice(i, i + BATCH).map((t) => this.keys.deadLetter(flowId, t)));
+      const batch = trimmed.slice(i, i + BATCH);
+      await this.redis.multi().unlink(...batch.map((t) => this.keys.deadLetter(flowId, t))).hdel(this.keys.deadLetterNodes(flowId), ...batch).exec();
     }
     if (trimmed.length > 0) this.onTrimmed(flowId, trimmed);
     return added === 1;
@@ -150,10 +155,25 @@ export class DeadLetterStore {
   /** Discards a letter (after a replay, or by a user). False when it wasn't there. */
   async remove(flowId: string, id: string): Promise<boolean> {
     const [deleted] = pipelineResults(
-      await this.redis.multi().unlink(this.keys.deadLetter(flowId, id)).zrem(this.keys.deadLetters(flowId), id).exec(),
+      await this.redis.multi().unlink(this.keys.deadLetter(flowId, id)).zrem(this.keys.deadLetters(flowId), id).hdel(this.keys.deadLetterNodes(flowId), id).exec(),
       'removing a dead letter',
     ) as [number, number];
     return deleted === 1;
+  }
+
+  /**
+   * Letters held per node: those of the index younger than the letters' TTL (older ones have
+   * expired, whether or not a read has pruned them yet). Reads at most the cap's worth of ids.
+   */
+  async countByNode(flowId: string, now = Date.now()): Promise<Map<string, number>> {
+    const since = now - this.retention.deadLetters.ttlSec * 1000;
+    const ids = await this.redis.zrangebyscore(this.keys.deadLetters(flowId), since, '+inf');
+    const counts = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const nodes = await this.redis.hmget(this.keys.deadLetterNodes(flowId), ...ids.slice(i, i + BATCH));
+      for (const node of nodes) if (node !== null) counts.set(node, (counts.get(node) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Letters in the flow's index (may include expired ones no read has met yet). */
@@ -218,6 +238,7 @@ export class DeadLetterStore {
     if (gone.length === 0) return { letters, pruned: 0 };
     const index = this.keys.deadLetters(flowId);
     const pruned = (await PRUNE_INDEX.run(this.redis, [index, ...gone.map((id) => this.keys.deadLetter(flowId, id))], gone)) as number;
+    await this.redis.hdel(this.keys.deadLetterNodes(flowId), ...gone);
     return { letters, pruned };
   }
 }

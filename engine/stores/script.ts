@@ -6,6 +6,7 @@
  * Scripts run atomically; every multi-key script of the stores takes keys of one flow only (they
  * share the `{flowId}` hash tag), so they stay legal on a Redis Cluster.
  */
+import { RedisUnavailableError } from '../redis/fail-fast';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -59,7 +60,11 @@ export function pairsToRecord(reply: unknown): Record<string, string> {
 export function pipelineResults(results: Array<[Error | null, unknown]> | null, what: string): unknown[] {
   if (!results) throw new Error(`${what}: the pipeline was discarded`);
   const failed = results.find(([err]) => err);
-  if (failed?.[0]) throw new Error(`${what}: ${failed[0].message}`, { cause: failed[0] });
+  if (failed?.[0]) {
+    // Kept recognisable: callers answering a client turn it into 503 with Retry-After.
+    const Kind = failed[0] instanceof RedisUnavailableError ? RedisUnavailableError : Error;
+    throw new Kind(`${what}: ${failed[0].message}`, { cause: failed[0] });
+  }
   return results.map(([, value]) => value);
 }
 

@@ -79,14 +79,16 @@ export async function buildHttpRequest(
     if (text !== undefined) setHeader(headers, name, text);
   }
   let secrets: string[] = [];
+  let credentialHeader: string | undefined;
   if (call.credential !== undefined) {
     const auth = await credentialAuth(ctx.credentials, call.credential);
     setHeader(headers, ...auth.header);
     secrets = auth.secrets;
+    credentialHeader = auth.header[0];
   }
   setHeader(headers, 'Idempotency-Key', options.idempotencyKey);
 
-  const request: HttpRequestInit = { method: call.method, url: url.href, headers };
+  const request: HttpRequestInit = { method: call.method, url: url.href, headers, ...(credentialHeader && { credentialHeaders: [credentialHeader] }) };
   if (call.body !== undefined && !BODYLESS_METHODS.has(call.method)) {
     const body = await evaluate('body', call.body);
     if (body !== undefined) request.body = body;

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDefaults } from '../../flows/ajv';
+import { makePreview } from '../../flows/preview';
 import { compileExpression, type CompiledExpression, type ExpressionLimits } from '../../flows/expression';
 import { NODE_SPECS } from '../catalogue';
 import { PermanentError } from '../errors';
@@ -124,10 +125,13 @@ export async function deployNode<C>(runtime: NodeRuntime<C>, options: DeployOpti
         meta: { flowId: HARNESS_FLOW_ID, revision: 1, port: m.port ?? 'in', startedAt: Date.now(), ...(m.attrs && { attrs: m.attrs }) },
       };
       let noted: { result: unknown } | undefined;
+      // As the engine's tracer does: every secret field of the credentials in use is redacted.
+      const secretValues = Object.values(options.credentials ?? {}).flatMap((c) => Object.entries(c).flatMap(([k, v]) => (k !== 'type' && typeof v === 'string' ? [v] : [])));
       const traced: NodeRunResult['traced'] = [];
       const ctx: NodeContext<C> = {
         ...prepareCtx,
         note: (result) => (noted = { result }),
+        preview: (value) => makePreview(value, { secrets: secretValues }),
         trace: async (name, data) => void traced.push({ name, data }),
         timers: options.timers ?? {
           set: async () => {

@@ -5,7 +5,7 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { InvalidFlowError } from '../../engine/plan';
-import { BackpressureError, NotDeployedError, RedisUnavailableError, UnknownSourceError } from '../../engine/ingest';
+import { BackpressureError, NotDeployedError, PayloadTooDeepError, RedisUnavailableError, UnknownSourceError } from '../../engine/ingest';
 import { DeadLetterNotFoundError, ReplayConflictError } from '../../engine/dead-letter-service';
 import type { Problem } from '../../flows/problems';
 import { IntakeError } from '../../nodes/errors';
@@ -40,6 +40,7 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError(503, 'Unavailable', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
   }
   if (error instanceof NotDeployedError) return conflict(error.message);
+  if (error instanceof PayloadTooDeepError) return badRequest(error.message);
   if (error instanceof UnknownSourceError) return notFound(error.message);
   if (error instanceof DeadLetterNotFoundError) return notFound(error.message);
   if (error instanceof ReplayConflictError) return conflict(error.message);

@@ -9,6 +9,7 @@
  */
 import type { RequestHandler } from 'express';
 import { sameSecret } from '../../nodes/shared/same-secret';
+import { isLoopback } from '../loopback';
 import { HttpError } from './problem';
 
 export interface SecurityOptions {
@@ -19,9 +20,6 @@ export interface SecurityOptions {
   corsOrigins: readonly string[];
 }
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
-
-export const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /** Refuses a configuration that would expose the API without a token. */
 export function assertSafeBinding(options: { host: string; token?: string }): void {

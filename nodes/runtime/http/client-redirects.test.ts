@@ -98,6 +98,16 @@ describe('when an allowed server redirects to another allowed server', () => {
     expect([res.url, res.redirects]).toEqual([`${b.origin}/landing`, 1]);
   });
 
+  it('does leave the headers named as credentials behind too, and keep them on the same origin', async () => {
+    const http = client({ allow: ['127.0.0.1'] });
+    const request = { method: 'GET', headers: { 'X-Api-Key': 'k3y', 'x-trace': 'keep' }, credentialHeaders: ['X-Api-Key'] };
+    const away = (await http.request({ ...request, url: go(a, `${b.origin}/landing`) })).json<{ headers: Record<string, string> }>();
+    expect(away.headers).not.toHaveProperty('x-api-key');
+    expect(away.headers['x-trace']).toBe('keep');
+    const same = (await http.request({ ...request, url: go(a, '/same') })).json<{ headers: Record<string, string> }>();
+    expect(same.headers['x-api-key']).toBe('k3y');
+  });
+
   it('does keep the credentials on a same-origin redirect, relative or absolute', async () => {
     const http = client({ allow: ['127.0.0.1'] });
     for (const to of ['/same', `${a.origin}/same`]) {

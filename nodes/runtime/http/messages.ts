@@ -15,6 +15,12 @@ export interface HttpRequest {
   url: string;
   headers?: Record<string, string>;
   /**
+   * Names of headers in `headers` that carry a credential besides the standard ones (an
+   * `http-header` credential's `X-Api-Key`): dropped, like `Authorization`, when a redirect
+   * leaves the origin (another host or port, or https → http).
+   */
+  credentialHeaders?: readonly string[];
+  /**
    * A string (sent as `text/plain; charset=utf-8`), bytes (`application/octet-stream`), or any
    * other JSON value (serialised, `application/json`). A `content-type` header wins over these.
    */
@@ -44,6 +50,8 @@ export interface Hop {
   method: string;
   headers: Record<string, string>;
   body: Buffer | undefined;
+  /** Lower-cased names of the headers that don't follow a redirect to another origin. */
+  credentialHeaders: readonly string[];
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -79,7 +87,8 @@ export function firstHop(req: HttpRequest): Hop {
   // Framing is ours to decide: the body below is always sent with an exact length.
   delete headers['content-length'];
   delete headers['transfer-encoding'];
-  return { url, method: req.method.toUpperCase(), headers, body: serialiseBody(req.body, headers, url) };
+  const credentialHeaders = [...CREDENTIAL_HEADERS, ...(req.credentialHeaders ?? []).map((name) => name.toLowerCase())];
+  return { url, method: req.method.toUpperCase(), headers, body: serialiseBody(req.body, headers, url), credentialHeaders };
 }
 
 function serialiseBody(body: HttpRequest['body'], headers: Record<string, string>, url: URL): Buffer | undefined {
@@ -122,9 +131,9 @@ export function redirectHop(prev: Hop, status: number, next: URL): Hop {
     body = undefined;
     for (const name of CONTENT_HEADERS) delete headers[name];
   }
-  if (next.origin !== prev.url.origin) for (const name of CREDENTIAL_HEADERS) delete headers[name];
+  if (next.origin !== prev.url.origin) for (const name of prev.credentialHeaders) delete headers[name];
   delete headers['host'];
-  return { url: next, method, headers, body };
+  return { url: next, method, headers, body, credentialHeaders: prev.credentialHeaders };
 }
 
 /** Wraps a finished exchange as an {@link HttpResponse}. */

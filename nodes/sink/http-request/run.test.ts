@@ -96,6 +96,18 @@ describe('when the node names a credential', () => {
     expect(JSON.stringify(noted)).not.toMatch(/s3cret|YW5uOnMzY3JldC1wdw/);
   });
 
+  it('does not let an http-header credential follow a redirect to another origin', async () => {
+    const mover = await startServer((_req, res) => void res.writeHead(307, { location: `${server.origin}/orders` }).end());
+    try {
+      await send({ credential: 'crm', url: `"${mover.origin}/old"` }, { credentials: { crm: { type: 'http-header', name: 'X-Api-Key', value: 's3cret-key' } } });
+      expect(mover.requests[0]!.headers['x-api-key']).toBe('s3cret-key');
+      expect(server.requests[0]!.url).toBe('/orders');
+      expect(server.requests[0]!.headers).not.toHaveProperty('x-api-key');
+    } finally {
+      await mover.close();
+    }
+  });
+
   it('does fail permanently when the credential does not exist', async () => {
     const error = await failure(send({ credential: 'missing' }));
     expect(error).toBeInstanceOf(PermanentError);

@@ -24,6 +24,22 @@ describe('when a message arrives', () => {
   });
 });
 
+describe('when the value is large or holds a credential', () => {
+  it('does log the bounded, redacted preview the traces use, and say it was cut', async () => {
+    const { logs } = await runNode(runtime, {
+      credentials: { api: { type: 'http-bearer', token: 'sk-live-0123456789' } },
+      payload: { big: 'x'.repeat(1_000_000), items: Array.from({ length: 10_000 }, (_, i) => i), echo: 'Bearer sk-live-0123456789' },
+    });
+    const [line] = logs;
+    const value = line!.fields!.value as { big: string; items: unknown[]; echo: string };
+    expect(line!.fields!.truncated).toBe(true);
+    expect(value.big.length).toBeLessThan(1_000);
+    expect(value.items.length).toBeLessThan(100);
+    expect(value.echo).toBe('Bearer [redacted]');
+    expect(JSON.stringify(line).length).toBeLessThan(10_000);
+  });
+});
+
 describe('when the value fails to evaluate', () => {
   it('does fail permanently', async () => {
     await expect(runNode(runtime, { config: { value: '$substring(1)' }, payload: {} })).rejects.toBeInstanceOf(PermanentError);

@@ -1,7 +1,9 @@
 /**
  * log — evaluates `value` and writes it through `ctx.log[level]` with the run and message ids
  * (the engine's logger adds flow and node). A `value` of nothing is logged as `null`. Emits
- * nothing; redaction and size caps are the logger's and the trace's.
+ * nothing. What is logged is the trace's preview (`ctx.preview`): bounded in size, credential
+ * values redacted, `truncated: true` when anything was cut — a server log is read by more people
+ * than a flow's payloads are meant for, and a payload can be megabytes.
  */
 import type { NodeRuntime } from '../../runtime';
 import { compileField, evaluateField } from '../../shared/expressions';
@@ -14,7 +16,8 @@ export const runtime: NodeRuntime<LogConfig> = {
   },
   async run(ctx, message) {
     const value = (await evaluateField(ctx, message, 'value', ctx.config.value)) ?? null;
-    ctx.log[ctx.config.level]('log node', { flowId: ctx.flowId, nodeId: ctx.nodeId, runId: message.runId, messageId: message.id, value });
+    const preview = ctx.preview(value);
+    ctx.log[ctx.config.level]('log node', { flowId: ctx.flowId, nodeId: ctx.nodeId, runId: message.runId, messageId: message.id, value: preview.value, ...(preview.truncated && { truncated: true }) });
     ctx.note(value);
     return [];
   },
