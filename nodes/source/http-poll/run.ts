@@ -126,7 +126,11 @@ async function readPage(ctx: Ctx, message: Message, step: PageStep): Promise<Emi
 
   const next =
     config.pagination.mode === 'next-link'
-      ? linkedNext(await evaluateField(ctx, over(body), 'pagination.nextLink', config.pagination.nextLink!, pageBindings), step.url)
+      ? linkedNext(
+          await evaluateField(ctx, over(body), 'pagination.nextLink', config.pagination.nextLink!, pageBindings),
+          step.url,
+          config.pagination.crossOrigin ? undefined : new URL(config.url).origin,
+        )
       : numberedNext(config, step, records.length);
   if (next !== undefined && step.page < config.pagination.maxPages) {
     const following: PageStep = { ...step, page: step.page + 1, url: next, ...(max !== undefined && { max }) };
@@ -156,12 +160,17 @@ async function getJson(ctx: Ctx, url: string): Promise<{ body: unknown; headers:
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(config.headers)) setHeader(headers, name, value);
   let secrets: string[] = [];
-  if (config.credential !== undefined) {
+  let credentialHeaders: string[] = [];
+  // The credential goes only to the configured origin: a next link allowed to lead elsewhere
+  // (pagination.crossOrigin) is fetched without it.
+  if (config.credential !== undefined && new URL(url).origin === new URL(config.url).origin) {
     const auth = await credentialAuth(ctx.credentials, config.credential);
     setHeader(headers, ...auth.header);
     secrets = auth.secrets;
+    credentialHeaders = [auth.header[0]];
   }
-  const request = { method: 'GET', url, headers };
+  // The credential's header is dropped on a redirect to another origin (nodes/runtime/http).
+  const request = { method: 'GET', url, headers, credentialHeaders };
   const response = await sendHttp(ctx.http, request, ctx.signal);
   if (!isSuccess(response)) throw responseFailure(request, response, secrets);
   try {
