@@ -2,6 +2,7 @@
  * Flows as the API offers them: saved drafts with their problems, import and export, deploy and
  * rollback by revision. Thin over the flow store and the engine; the HTTP layer maps its errors.
  */
+import type { DeployResult, FlowSummary, FlowView, ImportedFlow } from '../contracts/api';
 import type { Catalogue } from '../flows/catalogue';
 import { credentialRefs } from '../flows/credential-refs';
 import { guardDocument } from '../flows/guard';
@@ -13,12 +14,6 @@ import { validateFlow } from '../flows/validate';
 import type { Engine } from '../engine/engine';
 import { FlowExistsError, type FlowRecord, type FlowStore, StaleRevisionError } from './flow-store';
 import { badRequest, conflict, HttpError, notFound } from './http/problem';
-
-export interface FlowView extends FlowRecord {
-  problems: Problem[];
-  /** The revision currently deployed, if the flow is deployed. */
-  deployedRevision?: number;
-}
 
 
 /**
@@ -72,7 +67,7 @@ export class FlowService {
     return { ...record, problems: await this.problemsOf(record.doc), ...(deployedRevision !== undefined && { deployedRevision }) };
   }
 
-  async list() {
+  async list(): Promise<FlowSummary[]> {
     const deployed = await this.engine.deployed();
     return (await this.store.list()).map((f) => ({ ...f, ...(deployed.has(f.id) && { deployedRevision: deployed.get(f.id) }) }));
   }
@@ -118,7 +113,7 @@ export class FlowService {
     if (!(await this.store.delete(id))) throw notFound(`no flow "${id}"`);
   }
 
-  async revisions(id: string) {
+  async revisions(id: string): Promise<FlowSummary[]> {
     const list = await this.store.revisions(id);
     if (list.length === 0) throw notFound(`no flow "${id}"`);
     return list;
@@ -134,14 +129,14 @@ export class FlowService {
    * Imports one document or several. On an id that exists: `fail` refuses the whole import
    * (409, nothing imported); `copy` imports under a fresh id (`<id>-copy`, `<id>-copy-2`, …).
    */
-  async import(body: unknown, onConflict: 'fail' | 'copy'): Promise<Array<FlowView & { copiedFrom?: string }>> {
+  async import(body: unknown, onConflict: 'fail' | 'copy'): Promise<ImportedFlow[]> {
     const docs = (Array.isArray(body) ? body : [body]).map((d, i) => asFlowDocument(d, Array.isArray(body) ? `/${i}` : ''));
     const existing = new Set(await this.store.ids());
     if (onConflict === 'fail') {
       const clashes = docs.filter((d) => existing.has(d.id)).map((d) => d.id);
       if (clashes.length > 0) throw conflict(`flows already exist: ${clashes.join(', ')}`, { ids: clashes });
     }
-    const imported: Array<FlowView & { copiedFrom?: string }> = [];
+    const imported: ImportedFlow[] = [];
     for (const doc of docs) {
       let id = doc.id;
       for (let n = 1; existing.has(id); n++) id = `${doc.id.slice(0, 50)}-copy${n === 1 ? '' : `-${n}`}`;
@@ -165,7 +160,7 @@ export class FlowService {
   }
 
   /** Deploys the latest revision, or an earlier one (rollback). No-op when it is already deployed. */
-  async deploy(id: string, revision?: number): Promise<{ flowId: string; revision: number; changed: boolean }> {
+  async deploy(id: string, revision?: number): Promise<DeployResult> {
     const record = revision === undefined ? await this.store.get(id) : await this.store.revision(id, revision);
     if (!record) throw notFound(revision === undefined ? `no flow "${id}"` : `flow "${id}" has no revision ${revision}`);
     if ((await this.engine.deployed()).get(id) === record.revision) return { flowId: id, revision: record.revision, changed: false };

@@ -5,7 +5,8 @@
  * `rollback <flowId> <revision>` — deploys an earlier saved revision.
  */
 import { CliError, type ApiClient, seg } from './api-client';
-import { positiveInt, type CommandGroup, type DeployResult, type FlowView } from './context';
+import type { DeployResult, FlowView } from '../../contracts/api';
+import { positiveInt, type CommandGroup } from './context';
 import { readFlowFile } from './files';
 
 export type DeployOutcome =

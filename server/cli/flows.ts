@@ -1,6 +1,7 @@
 /** `flows`, `export <flowId>`, `import <file…>`: listing flows and moving them between servers as files. */
 import { formatProblems, seg } from './api-client';
-import type { CommandGroup, FlowSummary, FlowView } from './context';
+import type { FlowSummary, ImportedFlow } from '../../contracts/api';
+import type { CommandGroup } from './context';
 import { readJsonFile, writeJsonFile } from './files';
 import { table, time } from './output';
 
@@ -52,7 +53,7 @@ export const flowCommands: CommandGroup = (program, ctx) => {
         docs.push(...(Array.isArray(content) ? content : [content]));
       }
       // One request: the server imports all or, on a clash without --copy, none.
-      const imported = await ctx.client().post<FlowView[]>('/api/flows/import', docs, { onConflict: options.copy ? 'copy' : 'fail' });
+      const imported = await ctx.client().post<ImportedFlow[]>('/api/flows/import', docs, { onConflict: options.copy ? 'copy' : 'fail' });
       const out = ctx.out();
       for (const flow of imported) {
         if (flow.problems.length > 0) out.warn(`flow "${flow.id}" was imported as a draft with ${flow.problems.length} problem(s); it can't be deployed until they are fixed:\n${formatProblems(flow.problems)}`);

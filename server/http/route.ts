@@ -4,6 +4,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { Request, Response } from 'express';
+import { ProblemDocumentSchema } from '../../contracts/api';
 
 export interface RouteResponse {
   description: string;
@@ -26,3 +27,12 @@ export interface Route {
 }
 
 export const defineRoutes = (routes: Route[]): Route[] => routes;
+
+/** A problem+json answer of a route, as the OpenAPI document lists it. */
+export const problem = (description: string): RouteResponse => ({ description, schema: ProblemDocumentSchema });
+
+/** `?offset&limit` of a listing. */
+export const PAGE_QUERY = {
+  offset: { description: 'items to skip (default 0)', type: 'integer' },
+  limit: { description: 'items to return, 1–1000 (default 50)', type: 'integer' },
+} as const;

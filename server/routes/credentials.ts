@@ -7,14 +7,13 @@ import { Type } from '@sinclair/typebox';
 import type { Request } from 'express';
 import { validatorFor } from '../../flows/ajv';
 import { SAFE_ID_PATTERN, SAFE_ID } from '../../flows/limits';
-import type { Credential } from '../../nodes/runtime';
+import type { Credential } from '../../contracts/credentials';
 import type { ServerContext } from '../context';
 import { checkBody } from '../http/body';
 import { param } from '../http/params';
 import { badRequest, notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { CredentialBodies, CredentialBody, CredentialInfoSchema } from './engine-schemas';
-import { problem } from './schemas';
+import { CredentialBodies, CredentialBody, CredentialInfoSchema, CredentialStoredSchema } from '../../contracts/api';
+import { defineRoutes, problem } from '../http/route';
 
 const TYPES = Object.keys(CredentialBodies) as Array<keyof typeof CredentialBodies>;
 
@@ -59,7 +58,7 @@ export const credentialRoutes = (ctx: ServerContext) =>
       params: { name: 'credential name (letters, digits, `_.-`)' },
       body: CredentialBody,
       responses: {
-        200: { description: 'stored', schema: Type.Object({ name: Type.String(), type: Type.String() }) },
+        200: { description: 'stored', schema: CredentialStoredSchema },
         400: problem('a bad name, or not a credential'),
       },
       handler: async (req, res) => {

@@ -2,16 +2,14 @@
  * Dead letters: list (optionally one node's), inspect, replay (optionally with an edited payload)
  * into the same node of the deployed revision, discard — one by one, or all at once per node.
  */
-import { Type } from '@sinclair/typebox';
 import type { Request } from 'express';
 import type { ServerContext } from '../context';
 import { checkBody } from '../http/body';
 import { param } from '../http/params';
 import { badRequest, conflict, notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { DeadLetterSchema, NodeFilterBody, PAGE_QUERY, PageOf, ReplayBody, ReplayResultSchema } from './engine-schemas';
+import { DeadLetterSchema, DiscardAllResultSchema, NodeFilterBody, PageOf, ReplayAllResultSchema, ReplayBody, ReplayResultSchema } from '../../contracts/api';
+import { defineRoutes, PAGE_QUERY, problem } from '../http/route';
 import { flowKnown, flowParam, pageQuery } from './lookups';
-import { problem } from './schemas';
 
 /** Letter ids are delivery job ids (hashes); anything else names no letter. */
 const LETTER_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -57,7 +55,7 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
       params: { id: 'flow id' },
       body: NodeFilterBody,
       responses: {
-        200: { description: 'what was replayed and what was refused', schema: Type.Object({ replayed: Type.Array(ReplayResultSchema), refused: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })) }) },
+        200: { description: 'what was replayed and what was refused', schema: ReplayAllResultSchema },
         400: problem('not a filter'),
         409: problem('the flow is not deployed'),
       },
@@ -76,7 +74,7 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
       auth: 'token',
       params: { id: 'flow id' },
       body: NodeFilterBody,
-      responses: { 200: { description: 'how many were discarded', schema: Type.Object({ discarded: Type.Integer() }) }, 400: problem('not a filter') },
+      responses: { 200: { description: 'how many were discarded', schema: DiscardAllResultSchema }, 400: problem('not a filter') },
       handler: async (req, res) => {
         const flowId = flowParam(req);
         const filter = checkBody(NodeFilterBody, optional(req.body));

@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { ServerContext } from '../context';
 import { expectedRevision, intParam, param } from '../http/params';
 import { badRequest } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { DeployResultSchema, FlowBody, FlowSummarySchema, FlowViewSchema, problem } from './schemas';
+import { DeployResultSchema, FlowBody, FlowSummarySchema, FlowViewSchema, ImportedFlowSchema, UndeployResultSchema } from '../../contracts/api';
+import { defineRoutes, problem } from '../http/route';
 
 export const flowRoutes = (ctx: ServerContext) =>
   defineRoutes([
@@ -99,7 +99,7 @@ export const flowRoutes = (ctx: ServerContext) =>
       auth: 'token',
       query: { onConflict: { description: '`fail` (default) or `copy`', type: 'string' } },
       body: Type.Union([FlowBody, Type.Array(FlowBody)]),
-      responses: { 201: { description: 'imported, each with its problems', schema: Type.Array(FlowViewSchema) }, 400: problem('not flow documents'), 409: problem('ids exist') },
+      responses: { 201: { description: 'imported, each with its problems', schema: Type.Array(ImportedFlowSchema) }, 400: problem('not flow documents'), 409: problem('ids exist') },
       handler: async (req, res) => {
         const mode = req.query.onConflict ?? 'fail';
         if (mode !== 'fail' && mode !== 'copy') throw badRequest('onConflict must be "fail" or "copy"');
@@ -141,7 +141,7 @@ export const flowRoutes = (ctx: ServerContext) =>
       summary: 'Stop taking messages in; what is in flight drains',
       auth: 'token',
       params: { id: 'flow id' },
-      responses: { 200: { description: 'undeployed', schema: Type.Object({ flowId: Type.String(), undeployed: Type.Boolean() }) } },
+      responses: { 200: { description: 'undeployed', schema: UndeployResultSchema } },
       handler: async (req, res) => res.json({ flowId: param(req, 'id'), undeployed: await ctx.flows.undeploy(param(req, 'id')) }),
     },
   ]);

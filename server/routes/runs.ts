@@ -5,10 +5,9 @@ import type { ServerContext } from '../context';
 import { checkBody } from '../http/body';
 import { param } from '../http/params';
 import { badRequest, notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { PAGE_QUERY, PageOf, RunIdSchema, RunSummarySchema, RunTraceSchema, TriggerBody, WebhookAcceptedSchema } from './engine-schemas';
+import { PageOf, RunStartedSchema, RunSummarySchema, RunTraceSchema, TriggerBody } from '../../contracts/api';
+import { defineRoutes, PAGE_QUERY, problem } from '../http/route';
 import { flowKnown, flowParam, pageQuery } from './lookups';
-import { problem } from './schemas';
 
 /** `<flowId>.<hash>`: what `sourceMessageId` makes; anything else names no run. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\.[A-Za-z0-9_-]{1,64}$/;
@@ -32,8 +31,8 @@ export const runRoutes = (ctx: ServerContext) =>
       params: { id: 'flow id' },
       body: TriggerBody,
       responses: {
-        200: { description: 'the Idempotency-Key was seen before: the original run', schema: WebhookAcceptedSchema },
-        202: { description: 'the message is durably enqueued; the run is on its way', schema: RunIdSchema },
+        200: { description: 'the Idempotency-Key was seen before: the original run', schema: RunStartedSchema },
+        202: { description: 'the message is durably enqueued; the run is on its way', schema: RunStartedSchema },
         400: problem('not a trigger body'),
         404: problem('no such inject node'),
         409: problem('the flow is not deployed'),

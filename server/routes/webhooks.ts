@@ -3,10 +3,9 @@
  * method. No API token — each webhook authenticates its callers itself (shared secret or HMAC).
  */
 import type { ServerContext } from '../context';
-import { defineRoutes } from '../http/route';
+import { RunStartedSchema } from '../../contracts/api';
+import { defineRoutes, problem } from '../http/route';
 import { WebhookIntake } from '../webhook-intake';
-import { WebhookAcceptedSchema } from './engine-schemas';
-import { problem } from './schemas';
 
 export const webhookRoutes = (ctx: ServerContext) => {
   const intake = new WebhookIntake(ctx.engine);
@@ -20,8 +19,8 @@ export const webhookRoutes = (ctx: ServerContext) => {
       auth: 'webhook',
       params: { flowId: 'flow id', path: "the webhook node's path, `:name` segments captured into params" },
       responses: {
-        200: { description: 'this idempotency key was accepted before: the original run', schema: WebhookAcceptedSchema },
-        202: { description: 'durably enqueued: nothing acknowledged is lost', schema: WebhookAcceptedSchema },
+        200: { description: 'this idempotency key was accepted before: the original run', schema: RunStartedSchema },
+        202: { description: 'durably enqueued: nothing acknowledged is lost', schema: RunStartedSchema },
         400: problem('a JSON body that does not parse'),
         401: problem('missing or wrong shared secret or signature'),
         404: problem('no deployed webhook at this path'),

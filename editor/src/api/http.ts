@@ -9,7 +9,8 @@ import type { TokenStore } from './token';
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: ProblemDocument,
+    /** What the server sent; a proxy's answer may lack every field. */
+    readonly body: Partial<ProblemDocument>,
   ) {
     super(body.detail ?? body.title ?? `the server answered ${status}`);
     this.name = 'ApiError';
@@ -65,7 +66,7 @@ export function createHttp(options: HttpOptions): Http {
         continue;
       }
       const body = await readBody(res);
-      if (!res.ok) throw new ApiError(res.status, (typeof body === 'object' && body !== null ? body : {}) as ProblemDocument);
+      if (!res.ok) throw new ApiError(res.status, (typeof body === 'object' && body !== null ? body : {}) as Partial<ProblemDocument>);
       return body as T;
     }
   };
