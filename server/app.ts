@@ -7,6 +7,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { ServerContext } from './context';
 import { HttpError, problemMiddleware } from './http/problem';
+import { checkBody, checkQuery } from './http/body';
 import type { Route } from './http/route';
 import { hostAndOrigin, requireToken, type SecurityOptions } from './http/security';
 
@@ -22,6 +23,23 @@ export interface AppOptions {
 function bodyParser(route: Route, limit: string): RequestHandler[] {
   if (route.auth === 'webhook') return [express.raw({ type: () => true, limit })];
   return route.method === 'get' || route.method === 'delete' ? [] : [express.json({ limit, strict: false })];
+}
+
+/** A schema that requires nothing takes a left-out body as `{}`. */
+const requiresNothing = (schema: { required?: unknown[]; type?: unknown }) => schema.type === 'object' && (schema.required ?? []).length === 0;
+
+/** The route's handler behind the checks of its own schemas: what it is handed was validated. */
+function handlerOf(route: Route): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const query = route.query ? checkQuery(route.query, req.query as Record<string, unknown>) : {};
+      const sent = req.body === undefined && route.body && requiresNothing(route.body) ? {} : req.body;
+      const body = route.body ? checkBody(route.body, sent) : undefined;
+      await route.handler(req, res, { body, query });
+    } catch (error) {
+      next(error);
+    }
+  };
 }
 
 export function createApp(ctx: ServerContext, routes: readonly Route[], options: AppOptions): Express {
@@ -72,7 +90,7 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
   const tokenCheck = requireToken(options.security);
   for (const route of routes) {
     const guards = route.auth === 'token' ? [tokenCheck] : [];
-    app[route.method](route.path, ...guards, ...bodyParser(route, limit), route.handler as RequestHandler);
+    app[route.method](route.path, ...guards, ...bodyParser(route, limit), handlerOf(route));
   }
   if (options.editorDir && existsSync(options.editorDir)) {
     app.use(express.static(options.editorDir, { index: 'index.html', fallthrough: true }));

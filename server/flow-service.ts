@@ -2,14 +2,13 @@
  * Flows as the API offers them: saved drafts with their problems, import and export, deploy and
  * rollback by revision. Thin over the flow store and the engine; the HTTP layer maps its errors.
  */
-import type { DeployResult, FlowSummary, FlowView, ImportedFlow } from '../contracts/api';
+import type { DeployResult, FlowBody, FlowSummary, FlowView, ImportedFlow } from '../contracts/api';
 import type { Catalogue } from '../flows/catalogue';
 import { credentialRefs } from '../flows/credential-refs';
 import { guardDocument } from '../flows/guard';
-import { SAFE_ID_PATTERN, SAFE_ID } from '../flows/limits';
 import { pointer } from '../flows/pointer';
 import type { Problem } from '../flows/problems';
-import { FLOW_FORMAT, type FlowDocument } from '../flows/schema';
+import type { FlowDocument } from '../flows/schema';
 import { validateFlow } from '../flows/validate';
 import type { Engine } from '../engine/engine';
 import { FlowExistsError, type FlowRecord, type FlowStore, StaleRevisionError } from './flow-store';
@@ -17,22 +16,12 @@ import { badRequest, conflict, HttpError, notFound } from './http/problem';
 
 
 /**
- * Refuses (400) what isn't a flow document at all — not an object, not `tributary.flow/v1`, no
- * usable id, no node and edge lists. Anything past that is a draft whose problems are listed.
+ * Refuses (400) a document past the guardrails (size, depth, forbidden keys). Its shape as a flow
+ * document (FlowBody) was checked by the route; anything past that is a draft whose problems are listed.
  */
-export function asFlowDocument(body: unknown, where = ''): FlowDocument {
+function guarded(body: FlowBody): FlowDocument {
   const guard = guardDocument(body);
   if (!guard.readable || guard.problems.length > 0) throw badRequest('the body is not a usable JSON document', guard.problems);
-  const doc = body as Record<string, unknown>;
-  const problems: Problem[] = [];
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) problems.push({ pointer: where, code: 'shape', message: 'a flow document must be a JSON object' });
-  else {
-    if (doc.format !== FLOW_FORMAT) problems.push({ pointer: `${where}/format`, code: 'shape', message: `format must be "${FLOW_FORMAT}"` });
-    if (typeof doc.id !== 'string' || !SAFE_ID.test(doc.id)) problems.push({ pointer: `${where}/id`, code: 'shape', message: `id must match ${SAFE_ID_PATTERN}` });
-    if (!Array.isArray(doc.nodes)) problems.push({ pointer: `${where}/nodes`, code: 'shape', message: 'nodes must be an array' });
-    if (!Array.isArray(doc.edges)) problems.push({ pointer: `${where}/edges`, code: 'shape', message: 'edges must be an array' });
-  }
-  if (problems.length > 0) throw badRequest('the body is not a flow document', problems);
   return body as FlowDocument;
 }
 
@@ -78,8 +67,8 @@ export class FlowService {
     return this.#view(record);
   }
 
-  async create(body: unknown): Promise<FlowView> {
-    const doc = asFlowDocument(body);
+  async create(body: FlowBody): Promise<FlowView> {
+    const doc = guarded(body);
     try {
       return await this.#view(await this.store.create(doc));
     } catch (error) {
@@ -89,8 +78,8 @@ export class FlowService {
   }
 
   /** Saves a new revision (a no-op when nothing changed); `expected` guards against lost updates. */
-  async save(id: string, body: unknown, expected?: number): Promise<{ view: FlowView; changed: boolean }> {
-    const doc = asFlowDocument(body);
+  async save(id: string, body: FlowBody, expected?: number): Promise<{ view: FlowView; changed: boolean }> {
+    const doc = guarded(body);
     if (doc.id !== id) throw badRequest(`the document's id "${doc.id}" does not match the flow "${id}"`);
     const current = await this.store.get(id);
     if (!current) throw notFound(`no flow "${id}"; create it with POST /api/flows`);
@@ -129,8 +118,8 @@ export class FlowService {
    * Imports one document or several. On an id that exists: `fail` refuses the whole import
    * (409, nothing imported); `copy` imports under a fresh id (`<id>-copy`, `<id>-copy-2`, …).
    */
-  async import(body: unknown, onConflict: 'fail' | 'copy'): Promise<ImportedFlow[]> {
-    const docs = (Array.isArray(body) ? body : [body]).map((d, i) => asFlowDocument(d, Array.isArray(body) ? `/${i}` : ''));
+  async import(body: FlowBody | FlowBody[], onConflict: 'fail' | 'copy'): Promise<ImportedFlow[]> {
+    const docs = (Array.isArray(body) ? body : [body]).map(guarded);
     const existing = new Set(await this.store.ids());
     if (onConflict === 'fail') {
       const clashes = docs.filter((d) => existing.has(d.id)).map((d) => d.id);

@@ -10,3 +10,4 @@ export * from './deployments';
 export * from './flows';
 export * from './runs';
 export * from './system';
+export * from './components';
