@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 const EDITOR_FACING_MODULES = [
   // The shared contracts: the API's shapes, credentials, trace errors.
   'contracts/api/index.ts',
+  'contracts/api/client.ts',
   'contracts/credentials.ts',
   'contracts/trace-error.ts',
   'flows/validate.ts',

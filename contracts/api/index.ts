@@ -11,3 +11,4 @@ export * from './flows';
 export * from './runs';
 export * from './system';
 export * from './components';
+export * from './client';
