@@ -20,8 +20,11 @@ export interface NodeSpec<S extends TSchema = TSchema> extends CatalogueEntry {
   /** JSON Schema of `config` with defaults, as TypeBox builds it. */
   configSchema: S;
   /** Kinds of named credentials the config may reference (fields with `format: "credential"`). */
-  credentialTypes?: CredentialType[];
-  /** True when the node has a runtime in this build; false for specs whose runtime is planned. */
+  credentialTypes?: readonly CredentialType[];
+  /**
+   * @deprecated Ignored: whether this build can run a node type is derived from the registry of
+   * runtimes where the catalogue is served (`GET /api/nodes`). Kept only until the last specs drop it.
+   */
   implemented?: boolean;
 }
 
