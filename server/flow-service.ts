@@ -4,9 +4,8 @@
  */
 import type { DeployResult, FlowBody, FlowSummary, FlowView, ImportedFlow } from '../contracts/api';
 import type { Catalogue } from '../flows/catalogue';
-import { credentialRefs } from '../flows/credential-refs';
+import { missingCredentials } from '../flows/credential-refs';
 import { guardDocument } from '../flows/guard';
-import { pointer } from '../flows/pointer';
 import type { Problem } from '../flows/problems';
 import type { FlowDocument } from '../flows/schema';
 import { validateFlow } from '../flows/validate';
@@ -36,18 +35,8 @@ export class FlowService {
 
   /** Validation problems, plus credentials the flow names that this server doesn't have. */
   async problemsOf(doc: FlowDocument): Promise<Problem[]> {
-    const problems = [...validateFlow(doc, this.catalogue).problems];
     const known = new Set((await this.engine.credentials.list()).map((c) => c.name));
-    (doc.nodes ?? []).forEach((node, index) => {
-      const spec = node && typeof node === 'object' ? this.catalogue.get(node.type) : undefined;
-      if (!spec) return;
-      for (const ref of credentialRefs(spec.configSchema, node.config)) {
-        if (!known.has(ref.name)) {
-          problems.push({ pointer: pointer('nodes', index, 'config') + ref.pointer, code: 'config', nodeId: node.id, message: `credential "${ref.name}" does not exist on this server` });
-        }
-      }
-    });
-    return problems;
+    return [...validateFlow(doc, this.catalogue).problems, ...missingCredentials(doc, this.catalogue, known)];
   }
 
   async #view(record: FlowRecord): Promise<FlowView> {
