@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import type { ServerContext } from './context';
 import { HttpError, problemMiddleware } from './http/problem';
 import { checkBody, checkQuery } from './http/body';
-import type { Route } from './http/route';
+import { requiresNothing, type Route } from './http/route';
 import { hostAndOrigin, requireToken, type SecurityOptions } from './http/security';
 
 export interface AppOptions {
@@ -24,9 +24,6 @@ function bodyParser(route: Route, limit: string): RequestHandler[] {
   if (route.auth === 'webhook') return [express.raw({ type: () => true, limit })];
   return route.method === 'get' || route.method === 'delete' ? [] : [express.json({ limit, strict: false })];
 }
-
-/** A schema that requires nothing takes a left-out body as `{}`. */
-const requiresNothing = (schema: { required?: unknown[]; type?: unknown }) => schema.type === 'object' && (schema.required ?? []).length === 0;
 
 /** The route's handler behind the checks of its own schemas: what it is handed was validated. */
 function handlerOf(route: Route): RequestHandler {

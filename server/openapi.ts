@@ -6,7 +6,7 @@
  */
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { API_COMPONENTS } from '../contracts/api';
-import type { Route } from './http/route';
+import { requiresNothing, type Route } from './http/route';
 
 const openApiPath = (path: string) => path.replace(/:([A-Za-z_]+)\*?/g, '{$1}').replace(/\/\*.*$/, '/{path}');
 
@@ -32,7 +32,9 @@ function plainOf(names: ReadonlyMap<object, string>) {
 function queryParameters(query: TObject | undefined, plain: (s: TSchema) => Json) {
   return Object.entries(query?.properties ?? {}).map(([name, schema]) => {
     const { description, ...rest } = plain(schema);
-    return { name, in: 'query', required: (query?.required ?? []).includes(name), ...(description !== undefined && { description }), schema: rest };
+    // A parameter with a default may be left out: the router fills the default in.
+    const required = (query?.required ?? []).includes(name) && rest.default === undefined;
+    return { name, in: 'query', required, ...(description !== undefined && { description }), schema: rest };
   });
 }
 
@@ -56,7 +58,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Json
         tags: [route.tag],
         ...(route.auth === 'token' && { security: [{ bearer: [] }] }),
         parameters: [...params, ...queryParameters(route.query, plain)],
-        ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: plain(route.body) } } } }),
+        ...(route.body && { requestBody: { required: !requiresNothing(route.body), content: { 'application/json': { schema: plain(route.body) } } } }),
         responses: Object.fromEntries(
           Object.entries(route.responses).map(([status, r]) => [
             status,

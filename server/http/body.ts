@@ -25,6 +25,12 @@ function expectation(name: string, schema: Schema | undefined): string | undefin
   return undefined;
 }
 
+/** A union's own error stands for its branches' (`must be one of …` rather than each `must be "x"`). */
+function collapsed(errors: readonly ErrorObject[]): ErrorObject[] {
+  const unions = errors.filter((e) => e.keyword === 'anyOf');
+  return errors.filter((e) => !unions.some((u) => u !== e && e.instancePath === u.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`)));
+}
+
 function problemOf(error: ErrorObject): Problem {
   const at = error.instancePath;
   const name = at.split('/').pop() ?? '';
@@ -64,7 +70,7 @@ function problemsOf(schema: Schema, value: unknown): Problem[] {
   if (validate(value)) return [];
   if (branch) return problemsOf(branch, value);
   const seen = new Set<string>();
-  return (validate.errors ?? []).map(problemOf).filter((p) => !seen.has(`${p.pointer} ${p.message}`) && seen.add(`${p.pointer} ${p.message}`));
+  return collapsed(validate.errors ?? []).map(problemOf).filter((p) => !seen.has(`${p.pointer} ${p.message}`) && seen.add(`${p.pointer} ${p.message}`));
 }
 
 /** `body` as the schema's type, or a 400 with the problems. */
@@ -75,7 +81,7 @@ export function checkBody<S extends TSchema>(schema: S, body: unknown, what = 't
 }
 
 // Query strings are strings: this ajv coerces them to the schema's types and fills in defaults.
-const queryAjv = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true });
+const queryAjv = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true, verbose: true });
 const queryValidators = new WeakMap<object, ReturnType<Ajv['compile']>>();
 
 /** The query as the schema's type (coerced, defaults filled in), or a 400 naming the parameter. */
@@ -84,7 +90,7 @@ export function checkQuery<S extends TObject>(schema: S, query: Record<string, u
   if (!validate) queryValidators.set(schema, (validate = queryAjv.compile(schema)));
   const copy = Object.fromEntries(Object.entries(query).filter(([name]) => Object.hasOwn(schema.properties, name)));
   if (validate(copy)) return copy as Static<S>;
-  const problems = (validate.errors ?? []).map(problemOf);
+  const problems = collapsed(validate.errors ?? []).map(problemOf);
   const first = problems[0];
   const name = first?.pointer.slice(1) ?? '';
   const said = first?.message.startsWith(`${name} `) ? first.message.slice(name.length + 1) : first?.message;

@@ -38,6 +38,9 @@ export interface RouteOf<B extends TSchema | undefined = TSchema | undefined, Q 
 // The table holds routes of every body and query type; each was type-checked where it was written.
 export type Route = RouteOf<any, any>;
 
+/** An object schema that requires nothing: its body may be left out (it is then `{}`). */
+export const requiresNothing = (schema: TSchema): boolean => schema.type === 'object' && ((schema.required as unknown[] | undefined) ?? []).length === 0;
+
 /** A route, its handler's input typed by its schemas. */
 export const route = <B extends TSchema | undefined = undefined, Q extends TObject | undefined = undefined>(definition: RouteOf<B, Q>): Route => definition;
 
