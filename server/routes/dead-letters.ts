@@ -4,10 +4,10 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Request } from 'express';
+import { DeadLetterSchema, DiscardAllResultSchema, NodeFilterBody, PageOf, ReplayAllResultSchema, ReplayBody, ReplayResultSchema } from '../../contracts/api';
 import type { ServerContext } from '../context';
 import { param } from '../http/params';
 import { conflict, notFound } from '../http/problem';
-import { DeadLetterSchema, DiscardAllResultSchema, NodeFilterBody, PageOf, ReplayAllResultSchema, ReplayBody, ReplayResultSchema } from '../../contracts/api';
 import { defineRoutes, problem, route } from '../http/route';
 import { flowKnown, flowParam, PageQuery } from './lookups';
 
