@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../flows/policy';
 import { resolvePorts } from '../flows/ports';
 import { NODE_SPECS, nodeCatalogue } from './catalogue';
-import { IMPLEMENTED_TYPES } from './runtimes';
 import type { NodeSpec } from './spec';
 
 const NODES_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -146,10 +145,6 @@ describe('when the catalogue is assembled', () => {
       '"https://inventory.example/reserve"', '$', '"https://inventory.example/release"', '$',
     ]);
     expect(expressionsIn(specOf('http-poll').configSchema, MINIMAL_EXAMPLES['http-poll'])).toEqual([]);
-  });
-
-  it('marks as implemented exactly the types that have a runtime', () => {
-    expect(NODE_SPECS.filter((s) => s.implemented === true).map((s) => s.type).sort()).toEqual([...IMPLEMENTED_TYPES].sort());
   });
 });
 

@@ -26,5 +26,5 @@ const ALL: NodeRuntime<any>[] = [inject, webhook, schedule, httpPoll, map, filte
 /** Node type → runtime. */
 export const RUNTIMES: ReadonlyMap<string, NodeRuntime<any>> = new Map(ALL.map((runtime) => [runtime.type, runtime]));
 
-/** The node types this build can run (their specs' `implemented` should say true). */
+/** The node types this build can run: what `GET /api/nodes` marks `implemented` (server/catalogue.ts). */
 export const IMPLEMENTED_TYPES: readonly string[] = Object.freeze([...RUNTIMES.keys()]);

@@ -5,15 +5,16 @@ import type { Engine } from '../engine/engine';
 import type { ServerContext } from './context';
 import { FlowService } from './flow-service';
 import { FlowStore } from './flow-store';
+import { servedCatalogue } from './catalogue';
+import { VERSION } from './version';
 
-export const VERSION = '0.1.0';
 
 export function createServerContext(engine: Engine, dataDir: string): ServerContext {
   return {
     engine,
     flows: new FlowService(new FlowStore(join(dataDir, 'flows')), engine, nodeCatalogue),
     catalogue: nodeCatalogue,
-    specs: NODE_SPECS,
+    specs: servedCatalogue(NODE_SPECS),
     log: engine.log,
     version: VERSION,
   };

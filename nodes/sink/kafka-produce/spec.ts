@@ -62,7 +62,6 @@ export const spec = defineSpec({
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
   credentialTypes: ['kafka-sasl'],
-  implemented: false,
 });
 
 export type KafkaProduceConfig = ConfigOf<typeof spec>;

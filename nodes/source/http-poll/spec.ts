@@ -107,7 +107,6 @@ export const spec = defineSpec({
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: HTTP_CREDENTIAL_TYPES,
-  implemented: true,
 });
 
 export type HttpPollConfig = ConfigOf<typeof spec>;

@@ -53,7 +53,6 @@ export const spec = defineSpec({
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: ['kafka-sasl'],
-  implemented: false,
 });
 
 export type KafkaConsumeConfig = ConfigOf<typeof spec>;

@@ -85,7 +85,6 @@ export const spec = defineSpec({
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: ['http-header'],
-  implemented: true,
 });
 
 export type WebhookConfig = ConfigOf<typeof spec>;
