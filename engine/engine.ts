@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Catalogue } from '../flows/catalogue';
 import type { NodeRuntime } from '../nodes/runtime';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
+import { closeProducers } from '../nodes/runtime/kafka';
 import { CredentialStore } from './credentials';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
@@ -286,6 +287,8 @@ export class Engine {
     await this.#deployments.stop();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
+    // The Kafka producers are shared by the process; one closed here reconnects on next use.
+    await closeProducers();
     this.redis.disconnect();
   }
 }
