@@ -4,10 +4,14 @@
  * work: each follows the deployments through Redis (a hash plus a pub/sub channel), so a worker
  * started anywhere picks up every deployed flow.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Catalogue } from '../flows/catalogue';
 import type { NodeRuntime } from '../nodes/runtime';
+import type { EmitResult, IntakeRequest } from '../nodes/source-contract';
+import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
 import { closeProducers } from '../nodes/runtime/kafka';
 import { CredentialStore } from './credentials';
@@ -15,10 +19,11 @@ import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
 import { Deployments, type DeploymentInfo } from './deployments';
 import { DEFAULT_WORKER_TIMINGS, FlowWorker, type WorkerTimings } from './flow-worker';
-import { ingest, NotDeployedError, RedisUnavailableError, type IngestRequest, type IngestResult } from './ingest';
+import { ingest, NotDeployedError, RedisUnavailableError, startSourceRun, type IngestDeps, type IngestRequest, type IngestResult } from './ingest';
+import { offerIntake } from './intake';
 import { Keys } from './keys';
 import { createLogger, nodeLogger, type Pino } from './logger';
-import { compilePlan, type Plan } from './plan';
+import { compilePlan, nodeOf, type Plan } from './plan';
 import { PlanStore } from './plans';
 import { createProcessor } from './processor';
 import { prepareRuntimes } from './prepare';
@@ -32,7 +37,12 @@ import { RunStore } from './stores/runs';
 import { Tracer } from './tracer';
 import { timersFor } from './timers';
 import { failedJobHandler } from './failed-jobs';
-import { checkTimetables, DEFAULT_MISFIRE_MS, TickingSources } from './sources';
+import { DEFAULT_MISFIRE_MS, Timetables } from './sources';
+import { sourceMessageId } from './message-id';
+import { nodeState } from './context';
+import { checkSources, sourceOf, type SourceRegistry } from './source-nodes';
+import { SourceStatusStore, type SourceStatus } from './stores/source-status';
+import { DEFAULT_SUBSCRIPTION_TIMINGS, Subscriptions, type SubscriptionTimings } from './subscriptions';
 
 export interface EngineOptions {
   redisUrl: string;
@@ -40,6 +50,17 @@ export interface EngineOptions {
   prefix?: string;
   catalogue: Catalogue;
   runtimes: ReadonlyMap<string, NodeRuntime<any>>;
+  /**
+   * The sources of the source node types, by type (nodes/source-contract.ts); the engine starts
+   * messages only through them. Default: this build's (nodes/sources.ts).
+   */
+  sources?: SourceRegistry;
+  /**
+   * Run a member of every deployed subscription source (a Kafka consumer) in this process.
+   * Default true, API-only processes included: like a consumer group's members, each shares the reading.
+   */
+  subscriptions?: boolean;
+  subscriptionTimings?: Partial<SubscriptionTimings>;
   /** Secret the credentials are encrypted with (`TRIBUTARY_SECRET`). */
   secret: string;
   dataDir: string;
@@ -57,7 +78,7 @@ export interface EngineOptions {
   logger?: Pino;
   /**
    * How late (ms) a schedule's tick may fire and still count as on time; a later one stands for
-   * ticks missed while no engine ran, and the node's `missed` setting decides (engine/sources.ts).
+   * ticks missed while no engine ran, and the node's timetable decides (engine/sources.ts).
    * Default 60 000.
    */
   misfireMs?: number;
@@ -76,7 +97,12 @@ export class Engine {
   readonly #retention: Retention;
   readonly #process: ReturnType<typeof createProcessor>;
   readonly #tracer: Tracer;
-  readonly #sources: TickingSources;
+  readonly #sources: SourceRegistry;
+  readonly #timetables: Timetables;
+  readonly #subscriptions: Subscriptions | undefined;
+  readonly #sourceStatus: SourceStatusStore;
+  /** This process among engine processes (a subscription member's client id). */
+  readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   #closed = false;
 
   private constructor(
@@ -96,16 +122,33 @@ export class Engine {
     this.credentials = new CredentialStore(redis, this.keys, options.secret, () => this.#tracer.refreshSecrets());
     this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues(), new MetricsStore(redis, this.keys));
     const http = createHttpClient(outbound);
-    this.#sources = new TickingSources({
+    this.#sources = options.sources ?? SOURCES;
+    this.#timetables = new Timetables({
       runs: this.runs,
       tracer: this.#tracer,
       retention: this.#retention,
       queue: (id) => this.queue(id),
       backlog: (id) => this.backlog(id),
       currentPlan: (id) => this.currentPlan(id),
+      sources: this.#sources,
       log: this.log,
       misfireMs: options.misfireMs ?? DEFAULT_MISFIRE_MS,
     });
+    this.#sourceStatus = new SourceStatusStore(redis, this.keys);
+    this.#subscriptions =
+      options.subscriptions === false
+        ? undefined
+        : new Subscriptions({
+            sources: this.#sources,
+            processId: this.processId,
+            log: this.log,
+            credentials: this.credentials,
+            state: (flowId, nodeId) => nodeState(redis, this.keys, flowId, nodeId),
+            emit: (plan, nodeId, emission) => this.#emit(plan, nodeId, emission),
+            backlog: (id) => this.backlog(id),
+            status: this.#sourceStatus,
+            timings: { ...DEFAULT_SUBSCRIPTION_TIMINGS, ...options.subscriptionTimings },
+          });
     this.#process = createProcessor({
       plans: this.#plans,
       runtimes: options.runtimes,
@@ -125,7 +168,7 @@ export class Engine {
         tracer: this.#tracer,
       },
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
-      sources: this.#sources,
+      sources: this.#timetables,
     });
     this.deadLetters = new DeadLetterService({
       store: dlq,
@@ -174,23 +217,24 @@ export class Engine {
   /**
    * Validates, compiles and deploys `doc` as `revision`. Messages already in flight finish on
    * the revision they started on; new ones run on this one. Throws InvalidFlowError.
-   * Schedule and http-poll nodes get their BullMQ job schedulers here, in the deploying process.
+   * Timetable sources get their BullMQ job schedulers here, in the deploying process; subscription
+   * sources start in every process as it follows the deployment.
    */
   async deploy(doc: unknown, revision: number): Promise<Plan> {
     const plan = compilePlan(doc, revision, this.options.catalogue);
     await prepareRuntimes(plan, this.options.runtimes, this.log);
-    checkTimetables(plan);
+    checkSources(plan, this.#sources);
     await this.#plans.save(plan);
     await this.#deployments.deploy(plan.flowId, plan.revision);
     // After the deployment: a tick reads the deployed plan, so none may fire before it exists.
-    await this.#sources.sync(plan);
+    await this.#timetables.sync(plan);
     return plan;
   }
 
   /** Stops taking messages in; what is in flight drains on the workers, then they close. */
   async undeploy(flowId: string): Promise<boolean> {
     // Schedulers first: their pending tick is a delayed job, and a worker drains only an empty queue.
-    await this.#sources.stop(flowId);
+    await this.#timetables.stop(flowId);
     return this.#deployments.undeploy(flowId);
   }
 
@@ -215,28 +259,60 @@ export class Engine {
     return Object.values(counts).reduce((a, b) => a + b, 0);
   }
 
-  /** Takes a message in at a source node of a deployed flow: durably enqueued before it returns. */
-  async ingest(flowId: string, request: Omit<IngestRequest, 'types'> & { types?: readonly string[] }): Promise<IngestResult> {
+  /** Each live subscription member of a flow's source nodes, in every process: state and problem. */
+  sourceStatus(flowId: string): Promise<SourceStatus[]> {
+    return this.#sourceStatus.list(flowId);
+  }
+
+  #ingestDeps(): IngestDeps {
+    const { redis, keys, runs } = this;
+    return { redis, keys, runs, tracer: this.#tracer, retention: this.#retention, sources: this.#sources, backlog: (id) => this.backlog(id), queue: (id) => this.queue(id) };
+  }
+
+  async #deployedPlan(flowId: string): Promise<Plan> {
     this.#refuseWhileRedisDown();
     const plan = await this.currentPlan(flowId);
     if (!plan) throw new NotDeployedError(`flow "${flowId}" is not deployed`);
-    return ingest(
-      { redis: this.redis, keys: this.keys, runs: this.runs, tracer: this.#tracer, retention: this.#retention, backlog: (id) => this.backlog(id), queue: (id) => this.queue(id) },
-      plan,
-      { types: ['webhook'], ...request },
-    );
+    return plan;
   }
 
   /**
-   * Starts a run at an inject node, with the given payload or the node's own. A repeated
-   * `idempotencyKey` returns the first run (`duplicate: true`) instead of starting another.
+   * Takes a message in at an intake source node (default) or a trigger of a deployed flow:
+   * durably enqueued before it returns.
+   */
+  async ingest(flowId: string, request: Omit<IngestRequest, 'kind'> & { kind?: IngestRequest['kind'] }): Promise<IngestResult> {
+    const plan = await this.#deployedPlan(flowId);
+    return ingest(this.#ingestDeps(), plan, { kind: 'intake', ...request });
+  }
+
+  /**
+   * A request for a deployed flow's intake sources (`/hooks/<flowId>/…`): the source that takes it
+   * answers once its message is durably enqueued. Throws NotDeployedError, NoIntakeError (no intake
+   * has the path), an intake's IntakeError, and ingest's errors (back-pressure, Redis down).
+   */
+  async intake(flowId: string, request: IntakeRequest): Promise<EmitResult> {
+    const plan = await this.#deployedPlan(flowId);
+    return offerIntake({ ...this.#ingestDeps(), credentials: this.credentials, log: this.log }, plan, request);
+  }
+
+  /**
+   * Starts a run at a trigger source node (inject), with the given payload or the node's own. A
+   * repeated `idempotencyKey` returns the first run (`duplicate: true`) instead of starting another.
    */
   async trigger(flowId: string, nodeId: string, payload?: unknown, options: { idempotencyKey?: string } = {}): Promise<IngestResult> {
+    const plan = await this.#deployedPlan(flowId);
+    const node = nodeOf(plan, nodeId);
+    const source = node && sourceOf(this.#sources, node, 'trigger');
+    const given = payload === undefined ? (source && node ? source.payload(node.config) : null) : payload;
+    return ingest(this.#ingestDeps(), plan, { nodeId, payload: given, kind: 'trigger', ...options });
+  }
+
+  /** A subscription's emission: its run started on `plan`, whatever the backlog (the contract's brake is pause). */
+  async #emit(plan: Plan, nodeId: string, emission: { key: string; payload: unknown; attrs?: Record<string, unknown> }): Promise<EmitResult> {
     this.#refuseWhileRedisDown();
-    const plan = await this.currentPlan(flowId);
-    if (!plan) throw new NotDeployedError(`flow "${flowId}" is not deployed`);
-    const configured = plan.nodes[nodeId]?.config.payload;
-    return this.ingest(flowId, { nodeId, payload: payload === undefined ? (configured ?? null) : payload, types: ['inject'], ...options });
+    const id = sourceMessageId(plan.flowId, nodeId, emission.key);
+    const first = await startSourceRun(this.#ingestDeps(), plan, nodeId, { id, payload: emission.payload ?? null, ...(emission.attrs && { attrs: emission.attrs }) });
+    return { runId: id, duplicate: !first };
   }
 
   /**
@@ -257,6 +333,8 @@ export class Engine {
     // refresh). Before, it expired plansSec after its deploy, and a process started later found
     // a deployed flow without a plan.
     if (change.revision !== undefined) await this.#plans.touch(change.flowId, change.revision).catch(() => undefined);
+    // Subscriptions before workers: an undeployed flow's members stop emitting before it drains.
+    await this.#syncSubscriptions(change);
     if (this.options.workers === false) return;
     const running = this.#workers.get(change.flowId);
     if (change.revision !== undefined && !running) {
@@ -265,6 +343,21 @@ export class Engine {
       this.#workers.delete(change.flowId);
       await running.drainAndClose();
     }
+  }
+
+  async #syncSubscriptions(change: { flowId: string; revision?: number }): Promise<void> {
+    if (!this.#subscriptions) return;
+    let plan: Plan | undefined;
+    if (change.revision !== undefined) {
+      try {
+        plan = (await this.#plans.load(change.flowId, change.revision)).plan;
+      } catch (error) {
+        // Left as they are; the next resync (seconds) tries again.
+        this.log.warn({ flowId: change.flowId, revision: change.revision, err: (error as Error).message }, 'could not load the deployed plan for its subscriptions');
+        return;
+      }
+    }
+    await this.#subscriptions.sync(change.flowId, plan);
   }
 
   #startWorker(flowId: string): FlowWorker {
@@ -285,6 +378,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#deployments.stop();
+    await this.#subscriptions?.stopAll();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
     // The Kafka producers are shared by the process; one closed here reconnects on next use.

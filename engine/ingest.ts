@@ -1,5 +1,5 @@
 /**
- * How messages enter a deployed flow from outside (a webhook request, a manual trigger): the
+ * How messages enter a deployed flow from outside (an intake's request, a manual trigger): the
  * run is recorded, the source delivery durably enqueued, and only then acknowledged. Under
  * back-pressure — the flow's backlog past its bound — ingest refuses with a retry hint instead of
  * queueing without limit.
@@ -7,11 +7,13 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Message } from '../nodes/runtime';
+import type { SourceKind } from '../nodes/source-contract';
 import { deliveryJob, type Delivery } from './delivery';
 import type { Keys } from './keys';
 import { keyHash, sourceMessageId } from './message-id';
 import { nodeOf, type Plan } from './plan';
 import type { Retention } from './retention';
+import { sourceOf, type SourceRegistry } from './source-nodes';
 import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
 
@@ -53,8 +55,8 @@ export interface IngestRequest {
   attrs?: Record<string, unknown>;
   /** A caller's idempotency key (e.g. the `Idempotency-Key` header): a repeat returns the first run. */
   idempotencyKey?: string;
-  /** Node types allowed to receive this ingest (`webhook` for hooks, `inject` for triggers). */
-  types: readonly string[];
+  /** The kind of source that may receive this ingest (`intake` for requests, `trigger` by hand). */
+  kind: Extract<SourceKind, 'intake' | 'trigger'>;
 }
 
 export interface IngestResult {
@@ -68,6 +70,7 @@ export interface IngestDeps {
   runs: RunStore;
   tracer: Tracer;
   retention: Retention;
+  sources: SourceRegistry;
   backlog(flowId: string): Promise<number>;
   queue(flowId: string): Queue<Delivery>;
 }
@@ -76,8 +79,8 @@ const MIN_RETRY_AFTER_SEC = 1;
 
 export async function ingest(deps: IngestDeps, plan: Plan, request: IngestRequest): Promise<IngestResult> {
   const node = nodeOf(plan, request.nodeId);
-  if (!node || node.category !== 'source' || !request.types.includes(node.type)) {
-    throw new UnknownSourceError(`flow "${plan.flowId}" has no ${request.types.join(' or ')} node "${request.nodeId}"`);
+  if (!node || !sourceOf(deps.sources, node, request.kind)) {
+    throw new UnknownSourceError(`flow "${plan.flowId}" has no ${request.kind} node "${request.nodeId}"`);
   }
   const ingestedKey = request.idempotencyKey === undefined ? undefined : deps.keys.ingested(plan.flowId, node.id, keyHash(request.idempotencyKey));
   if (ingestedKey) {
@@ -105,7 +108,7 @@ export async function ingest(deps: IngestDeps, plan: Plan, request: IngestReques
  * enqueues the source delivery (on {@link TRIGGER_PORT}), and traces `run:started` the first
  * time. Idempotent — the run and the job id both derive from the message id — so a caller that
  * crashed half-way simply calls it again. Returns whether this call started the run.
- * Shared by intake (webhook, inject) and the ticks of schedule and http-poll (engine/sources.ts).
+ * Shared by intake and triggers, the ticks of timetables (engine/sources.ts) and subscriptions.
  */
 export async function startSourceRun(
   deps: Pick<IngestDeps, 'runs' | 'tracer' | 'retention' | 'queue'>,

@@ -102,6 +102,14 @@ export class Keys {
     return `${this.flow(flowId)}:metrics`;
   }
 
+  /**
+   * Hash `<nodeId> <processId>` → JSON state of one subscription member (stores/source-status.ts).
+   * TTL refreshed on each write; at most one field per member (source node × engine process).
+   */
+  sourceStatus(flowId: string): string {
+    return `${this.flow(flowId)}:sources`;
+  }
+
   /** Pub/sub channel of every trace event (any process can relay them). */
   traceChannel(): string {
     return `${this.prefix}:trace`;

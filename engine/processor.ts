@@ -33,7 +33,7 @@ import type { DeadLetterStore } from './stores/dead-letters';
 import { deadLetterOf } from './dead-letter-service';
 import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
-import { isTickJob, type TickingSources, type TickOutcome } from './sources';
+import { isTickJob, type Timetables, type TickOutcome } from './sources';
 import { KeyedEmissions } from './stores/keyed-emissions';
 
 export interface ProcessorDeps {
@@ -47,8 +47,8 @@ export interface ProcessorDeps {
   context: ContextParts;
   /** Adds delivery jobs to the flow's queue (BullMQ addBulk: one round trip, ids deduplicated). */
   enqueue(flowId: string, jobs: DeliveryJob[]): Promise<void>;
-  /** Ticks of schedule and http-poll nodes, and back-pressure on sources (engine/sources.ts). */
-  sources?: Pick<TickingSources, 'handle' | 'continuation'>;
+  /** Ticks of timetable sources, and back-pressure on sources' continuations (engine/sources.ts). */
+  sources?: Pick<Timetables, 'handle' | 'continuation'>;
 }
 
 /** Runs `work` but gives up after `timeoutMs`, aborting the signal the node was given. */

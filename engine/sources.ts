@@ -1,7 +1,7 @@
 /**
- * Ticking sources — schedule and http-poll — start runs on a timetable, through BullMQ job
- * schedulers. Each such node of the deployed plan has one scheduler on the flow's queue
- * (`tick-<nodeId>`): `every` for an interval, `pattern` + `tz` for cron. A scheduler lives in
+ * Timetable sources (nodes/source-contract.ts: schedule, http-poll) start runs on a timetable,
+ * through BullMQ job schedulers. Each such node of the deployed plan has one scheduler on the
+ * flow's queue (`tick-<nodeId>`): `every` for an interval, `pattern` + `tz` for cron. A scheduler lives in
  * Redis and keeps exactly one pending job; the worker that takes it has BullMQ add the next
  * iteration. So however many engine processes run, a tick is one job that one of them takes.
  *
@@ -16,29 +16,25 @@
  *
  * Missed ticks. While no worker runs, the pending job waits, overdue, and no later iteration is
  * produced. A tick that fires more than `misfireMs` after its time therefore stands for ticks
- * missed while nothing ran: a schedule with `missed: skip` drops it, with `run-once` it runs —
- * one catch-up run however many were missed. http-poll always runs it: one poll catches up on
- * everything. A redeploy may replace an overdue pending job (a cron's next time is computed from
- * now); for `run-once` the deploy then enqueues the catch-up tick itself, with the overdue time,
- * so that it still counts once.
+ * missed while nothing ran, and the timetable's `missed` decides: `skip` drops it, `run` and
+ * `run-once` run it — one catch-up run however many were missed (a schedule's `missed: skip` or
+ * `run-once`; http-poll always runs it, one poll catches up on everything). A redeploy may
+ * replace an overdue pending job (a cron's next time is computed from now); for `run-once` the
+ * deploy then enqueues the catch-up tick itself, with the overdue time, so that it still counts once.
  *
  * Back-pressure ("http-poll waits"): a tick of a flow whose backlog is at its bound starts no run
  * (logged). A source's own continuation — an http-poll's next page, a timer delivery — waits,
  * delayed, until the backlog is below the bound, and is dropped once the flow is undeployed.
  */
-import { getNextMillis, type Job, type JobSchedulerTemplateOptions, type RepeatOptions } from 'bullmq';
-import type { Problem } from '../flows/problems';
-import type { HttpPollConfig } from '../nodes/source/http-poll/spec';
-import type { ScheduleConfig } from '../nodes/source/schedule/spec';
+import { type Job, type JobSchedulerTemplateOptions, type RepeatOptions } from 'bullmq';
+import type { Timetable } from '../nodes/source-contract';
 import { BACKOFF_TYPE } from './backoff';
 import type { Delivery } from './delivery';
 import { startSourceRun, type IngestDeps } from './ingest';
 import type { Pino } from './logger';
 import { keyHash, sourceMessageId } from './message-id';
-import { InvalidFlowError, nodeOf, type Plan, type PlanNode } from './plan';
-
-/** Node types that tick. */
-export const TICKING_TYPES: ReadonlySet<string> = new Set(['schedule', 'http-poll']);
+import { nodeOf, type Plan, type PlanNode } from './plan';
+import { sourceNodes, sourceOf, type SourceRegistry } from './source-nodes';
 
 /** BullMQ name of tick jobs: the processor tells them from deliveries by it. */
 export const TICK_JOB_NAME = '$tick';
@@ -66,6 +62,7 @@ export interface Tick {
 
 export interface SourceDeps extends Pick<IngestDeps, 'runs' | 'tracer' | 'retention' | 'queue' | 'backlog'> {
   currentPlan(flowId: string): Promise<Plan | undefined>;
+  sources: SourceRegistry;
   log: Pino;
   /** A tick later than this after its scheduled time counts as missed. */
   misfireMs: number;
@@ -87,47 +84,17 @@ function scheduledTimeOf(jobId: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-const tickingNodes = (plan: Plan): PlanNode[] => Object.values(plan.nodes).filter((n) => TICKING_TYPES.has(n.type) && !n.disabled);
+/** BullMQ's repeat options for a timetable. */
+const repeatOf = (timetable: Timetable): Omit<RepeatOptions, 'key'> =>
+  'cron' in timetable ? { pattern: timetable.cron, ...(timetable.timezone !== undefined && { tz: timetable.timezone }) } : { every: timetable.everyMs };
 
-/** The timetable of a ticking node. */
-export function repeatOf(node: PlanNode): Omit<RepeatOptions, 'key'> {
-  if (node.type === 'schedule') {
-    const config = node.config as ScheduleConfig;
-    return config.mode === 'cron' ? { pattern: config.cron, tz: config.timezone } : { every: config.everyMs };
-  }
-  return { every: (node.config as HttpPollConfig).intervalMs };
-}
-
-/**
- * Refuses a plan whose cron patterns or time zones can't schedule (BullMQ's own parser decides),
- * so that a deploy fails with located problems before anything is stored.
- */
-export function checkTimetables(plan: Plan, now = Date.now()): void {
-  const problems: Problem[] = [];
-  for (const node of tickingNodes(plan)) {
-    const repeat = repeatOf(node);
-    if (repeat.pattern === undefined) continue;
-    const at = (field: string) => `/nodes/${node.index}/config/${field}`;
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: repeat.tz });
-    } catch {
-      problems.push({ pointer: at('timezone'), code: 'config', nodeId: node.id, message: `unknown time zone "${repeat.tz}"` });
-      continue;
-    }
-    let next: number | undefined;
-    try {
-      next = getNextMillis(now, repeat);
-    } catch (error) {
-      problems.push({ pointer: at('cron'), code: 'config', nodeId: node.id, message: `invalid cron pattern: ${(error as Error).message}` });
-      continue;
-    }
-    if (next === undefined) problems.push({ pointer: at('cron'), code: 'config', nodeId: node.id, message: 'the cron pattern never fires' });
-  }
-  if (problems.length > 0) throw new InvalidFlowError(problems);
-}
-
-export class TickingSources {
+export class Timetables {
   constructor(private readonly deps: SourceDeps) {}
+
+  /** The enabled timetable nodes of `plan`, each with its timetable. */
+  #nodes(plan: Plan): Array<{ node: PlanNode; timetable: Timetable }> {
+    return sourceNodes(plan, this.deps.sources, 'timetable').map(({ node, source }) => ({ node, timetable: source.timetable(node.config) }));
+  }
 
   /** Tick jobs retry a failed start a few times; they leave BullMQ like deliveries do. */
   #tickOpts(): JobSchedulerTemplateOptions {
@@ -135,17 +102,17 @@ export class TickingSources {
     return { attempts: 3, backoff: { type: BACKOFF_TYPE }, removeOnComplete: { count: completedJobs.count, age: completedJobs.ageSec }, removeOnFail: false };
   }
 
-  /** On deploy (and redeploy): one scheduler per ticking node of `plan`, none for other nodes. */
+  /** On deploy (and redeploy): one scheduler per timetable node of `plan`, none for other nodes. */
   async sync(plan: Plan): Promise<void> {
     const queue = this.deps.queue(plan.flowId);
     const wanted = new Set<string>();
-    for (const node of tickingNodes(plan)) {
+    for (const { node, timetable } of this.#nodes(plan)) {
       const id = schedulerId(node.id);
       wanted.add(id);
-      await this.#catchUp(plan, node, id);
+      if (timetable.missed === 'run-once') await this.#catchUp(plan, node, id);
       const tick: Tick = { tick: true, flowId: plan.flowId, node: node.id, revision: plan.revision };
       // The queue is typed by deliveries; a tick travels on it under its own job name.
-      await queue.upsertJobScheduler(id, repeatOf(node), { name: TICK_JOB_NAME, data: tick as unknown as Delivery, opts: this.#tickOpts() });
+      await queue.upsertJobScheduler(id, repeatOf(timetable), { name: TICK_JOB_NAME, data: tick as unknown as Delivery, opts: this.#tickOpts() });
     }
     for (const scheduler of await queue.getJobSchedulers()) {
       if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
@@ -161,13 +128,12 @@ export class TickingSources {
   }
 
   /**
-   * Before an upsert that may replace an overdue pending tick: a `run-once` schedule gets that
+   * Before an upsert that may replace an overdue pending tick: a `run-once` timetable gets that
    * tick as a catch-up job of its own. Its id derives from the node and the overdue time, so a
    * repeated deploy adds it once; and its message id is the one the overdue job would have had,
    * so if BullMQ kept that job after all, the two start one run.
    */
   async #catchUp(plan: Plan, node: PlanNode, id: string): Promise<void> {
-    if (node.type !== 'schedule' || (node.config as ScheduleConfig).missed !== 'run-once') return;
     const next = (await this.deps.queue(plan.flowId).getJobScheduler(id))?.next;
     if (typeof next !== 'number' || Date.now() - next <= this.deps.misfireMs) return;
     const tick: Tick = { tick: true, flowId: plan.flowId, node: node.id, revision: plan.revision, scheduledAt: next, catchUp: true };
@@ -180,7 +146,8 @@ export class TickingSources {
     const log = this.deps.log.child({ flowId: tick.flowId, nodeId: tick.node, jobId: job.id });
     const plan = await this.deps.currentPlan(tick.flowId);
     const node = plan && nodeOf(plan, tick.node);
-    if (!plan || !node || node.disabled || !TICKING_TYPES.has(node.type)) {
+    const source = node && sourceOf(this.deps.sources, node, 'timetable');
+    if (!plan || !node || node.disabled || !source) {
       log.info('tick of a source that is no longer deployed: nothing started');
       return { outcome: 'undeployed' };
     }
@@ -188,7 +155,7 @@ export class TickingSources {
     const firedAt = Date.now();
     const missed = tick.catchUp === true || firedAt - scheduledAt > this.deps.misfireMs;
     const times = { scheduledAt: new Date(scheduledAt).toISOString(), firedAt: new Date(firedAt).toISOString() };
-    if (missed && node.type === 'schedule' && (node.config as ScheduleConfig).missed !== 'run-once') {
+    if (missed && source.timetable(node.config).missed === 'skip') {
       log.info(times, 'tick missed while no engine ran: skipped (missed: skip)');
       return { outcome: 'missed' };
     }
@@ -215,6 +182,6 @@ export class TickingSources {
 
   /** The flow's backlog, less each scheduler's own pending tick: those are no work waiting. */
   async #backlog(plan: Plan): Promise<number> {
-    return Math.max(0, (await this.deps.backlog(plan.flowId)) - tickingNodes(plan).length);
+    return Math.max(0, (await this.deps.backlog(plan.flowId)) - this.#nodes(plan).length);
   }
 }

@@ -23,3 +23,19 @@ export class PermanentError extends Error {
 
 /** 408, 429 and 5xx are worth retrying; other 4xx mean the request itself is wrong. */
 export const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+
+/**
+ * An intake refusing a request (nodes/source-contract.ts): the server answers with `status`,
+ * `title` and `detail` as a problem document, plus `headers` (`Allow` with a 405).
+ */
+export class IntakeError extends Error {
+  override readonly name = 'IntakeError';
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}

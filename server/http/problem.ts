@@ -8,6 +8,7 @@ import { InvalidFlowError } from '../../engine/plan';
 import { BackpressureError, NotDeployedError, RedisUnavailableError, UnknownSourceError } from '../../engine/ingest';
 import { DeadLetterNotFoundError, ReplayConflictError } from '../../engine/dead-letter-service';
 import type { Problem } from '../../flows/problems';
+import { IntakeError } from '../../nodes/errors';
 import type { Pino } from '../../engine/logger';
 
 export class HttpError extends Error {
@@ -30,6 +31,7 @@ export const unprocessable = (detail: string, problems: Problem[]) => new HttpEr
 /** Maps any error to a problem document; known engine errors to their status. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof IntakeError) return new HttpError(error.status, error.title, error.message, {}, error.headers);
   if (error instanceof InvalidFlowError) return unprocessable(`the flow has ${error.problems.length} problem(s)`, error.problems);
   if (error instanceof BackpressureError) {
     return new HttpError(503, 'Busy', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });

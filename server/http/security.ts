@@ -7,8 +7,8 @@
  * - Bound to anything else, `TRIBUTARY_TOKEN` is required to start at all, and every route but
  *   the webhooks needs it (`Authorization: Bearer …`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { sameSecret } from '../../nodes/shared/same-secret';
 import { HttpError } from './problem';
 
 export interface SecurityOptions {
@@ -59,10 +59,6 @@ export function hostAndOrigin(options: SecurityOptions): RequestHandler {
     next();
   };
 }
-
-/** Equal, in time that depends on neither value (both are hashed to one length first). */
-export const sameSecret = (given: string, expected: string): boolean =>
-  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 
 /** Checks a bearer token (or Socket.IO's handshake token) against the configured one. */
 export function tokenMatches(given: string | undefined, token: string | undefined): boolean {

@@ -1,15 +1,17 @@
 /**
- * Webhooks: `/hooks/<flowId><path>` reaches the deployed flow's webhook node with that path and
- * method. No API token — each webhook authenticates its callers itself (shared secret or HMAC).
+ * Webhooks: `/hooks/<flowId><path>` hands the request to the deployed flow's intake sources
+ * (nodes/source-contract.ts), which route it to the node with that path and method. No API token
+ * — each webhook authenticates its callers itself (shared secret or HMAC).
  */
+import { SAFE_ID } from '../../flows/limits';
+import { NotDeployedError, UnknownSourceError } from '../../engine/ingest';
 import type { ServerContext } from '../context';
+import { notFound } from '../http/problem';
 import { defineRoutes } from '../http/route';
-import { WebhookIntake } from '../webhook-intake';
 import { WebhookAcceptedSchema } from './engine-schemas';
 import { problem } from './schemas';
 
 export const webhookRoutes = (ctx: ServerContext) => {
-  const intake = new WebhookIntake(ctx.engine);
   return defineRoutes([
     {
       method: 'all',
@@ -32,12 +34,13 @@ export const webhookRoutes = (ctx: ServerContext) => {
       handler: async (req, res) => {
         const segments = [...((req.params as unknown as { path?: string[] }).path ?? [])];
         if (segments.length > 1 && segments.at(-1) === '') segments.pop(); // `/orders/` is `/orders`
-        const result = await intake.accept(String(req.params.flowId), {
-          method: req.method,
-          segments,
-          headers: req.headers,
-          query: req.query as Record<string, unknown>,
-          body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        const flowId = String(req.params.flowId);
+        // Not deployed, or no webhook at the path (undeployed meanwhile too): to the caller, nothing is here.
+        const nothingHere = () => notFound(`no webhook at /hooks/${flowId.slice(0, 80)}/${segments.join('/')}`);
+        if (!SAFE_ID.test(flowId)) throw nothingHere();
+        const request = { method: req.method, segments, headers: req.headers, query: req.query as Record<string, unknown>, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
+        const result = await ctx.engine.intake(flowId, request).catch((error: unknown) => {
+          throw error instanceof NotDeployedError || error instanceof UnknownSourceError ? nothingHere() : error;
         });
         if (result.duplicate) res.status(200).json({ runId: result.runId, duplicate: true });
         else res.status(202).json({ runId: result.runId });
