@@ -11,6 +11,7 @@ export type ProblemCode =
   | 'config'
   | 'expression'
   | 'unknown-type'
+  | 'unavailable'
   | 'duplicate-id'
   | 'missing-node'
   | 'unknown-port'

@@ -22,6 +22,12 @@ export interface NodeSpec<S extends TSchema = TSchema> extends CatalogueEntry {
   credentialTypes?: CredentialType[];
   /** True when the node has a runtime in this build; false for specs whose runtime is planned. */
   implemented?: boolean;
+  /**
+   * A server setting (an environment variable) the type needs, unless the node's config has
+   * `unlessConfig`: a server without it serves the type marked `unavailable` with `message`
+   * (server/served-catalogue.ts), so validation and the editor say so instead of a silent failure.
+   */
+  serverSetting?: { env: string; unlessConfig?: string; message: string };
 }
 
 /** The config type of a spec, derived from its schema. */

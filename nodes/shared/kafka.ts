@@ -35,3 +35,10 @@ export const Ssl = () => Type.Boolean({ title: 'TLS', description: 'Connect to t
 
 /** Header every kafka-produce record carries: the id of the message it was written for. */
 export const MESSAGE_ID_HEADER = 'tributary-message-id';
+
+/** Both Kafka node types need brokers: the server's `KAFKA_BROKERS`, or the node's own. */
+export const KAFKA_SETTING = {
+  env: 'KAFKA_BROKERS',
+  unlessConfig: 'brokers',
+  message: 'Kafka is not configured on this server: start it with KAFKA_BROKERS set (`npm run kafka` starts a local broker and prints the line), or give this node its own brokers',
+};

@@ -15,7 +15,7 @@ import { Type } from '@sinclair/typebox';
 import { SINGLE_INPUT } from '../../../flows/ports';
 import { Expression } from '../../fields';
 import { HEADER_NAME_PATTERN } from '../../shared/schema';
-import { Brokers, KafkaCredential, Ssl, Topic, ValueFormat } from '../../shared/kafka';
+import { Brokers, KAFKA_SETTING, KafkaCredential, Ssl, Topic, ValueFormat } from '../../shared/kafka';
 import { defineSpec, type ConfigOf } from '../../spec';
 
 export const spec = defineSpec({
@@ -71,6 +71,7 @@ export const spec = defineSpec({
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
   credentialTypes: ['kafka-sasl'],
+  serverSetting: KAFKA_SETTING,
   implemented: true,
 });
 

@@ -57,6 +57,9 @@ function check(ctx: SourceCheckContext<KafkaConsumeConfig>): ConfigProblem[] {
   } catch (error) {
     problems.push({ field: 'brokers', message: (error as Error).message });
   }
+  if (config.topicPattern !== undefined && config.topics !== undefined) {
+    problems.push({ field: 'topicPattern', message: 'give topics or a topic pattern, not both' });
+  }
   if (config.topicPattern !== undefined) {
     try {
       matcherOf(config.topicPattern);

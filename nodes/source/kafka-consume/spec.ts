@@ -15,7 +15,7 @@
 import { Type } from '@sinclair/typebox';
 import { SINGLE_OUTPUT } from '../../../flows/ports';
 import { Choice } from '../../shared/schema';
-import { Brokers, KafkaCredential, Ssl, Topic, ValueFormat } from '../../shared/kafka';
+import { Brokers, KAFKA_SETTING, KafkaCredential, Ssl, Topic, ValueFormat } from '../../shared/kafka';
 import { defineSpec, type ConfigOf } from '../../spec';
 
 export const spec = defineSpec({
@@ -71,16 +71,17 @@ export const spec = defineSpec({
     },
     {
       additionalProperties: false,
-      // Exactly one of topics and topicPattern: not both, and topics when there is no pattern.
-      // (startTimestamp for `startFrom: timestamp` is checked at deploy by the source.)
-      // (Each keyword names its properties again only because ajv's strict mode wants that.)
-      not: { properties: { topics: {}, topicPattern: {} }, required: ['topics', 'topicPattern'] },
-      if: { not: { properties: { topicPattern: {} }, required: ['topicPattern'] } },
-      then: { properties: { topics: {} }, required: ['topics'] },
+      // Topics when there is no pattern. (Not both, and startTimestamp for `startFrom: timestamp`,
+      // are checked at deploy by the source. Each keyword names its properties again only because
+      // ajv's strict mode wants that.)
+      if: { properties: { topicPattern: {} }, required: ['topicPattern'] },
+      then: {},
+      else: { properties: { topics: {} }, required: ['topics'] },
     },
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: ['kafka-sasl'],
+  serverSetting: KAFKA_SETTING,
   implemented: true,
 });
 
