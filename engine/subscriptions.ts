@@ -13,20 +13,22 @@
  * started afresh after `restartAfterMs`, as long as its flow's revision is still deployed.
  */
 import type { Credentials, NodeState } from '../nodes/runtime';
-import type { EmitResult, SourceEmission, Subscription, SubscriptionContext, SubscriptionSource } from '../nodes/source-contract';
+import type { EmitResult, PartitionLag, SourceEmission, Subscription, SubscriptionContext, SubscriptionSource } from '../nodes/source-contract';
 import { nodeLogger, type Pino } from './logger';
 import type { Plan, PlanNode } from './plan';
 import { sourceNodes, type SourceRegistry } from './source-nodes';
-import { STATUS_REFRESH_MS, type MemberState, type SourceStatusStore } from './stores/source-status';
+import { MAX_STATUS_REFRESH_MS, type MemberState, type SourceStatusStore } from './stores/source-status';
 
 export interface SubscriptionTimings {
   /** How often the backlog is looked at while members run (besides after emits). */
   backpressureCheckMs: number;
   /** How long a failed member waits before it is started again. */
   restartAfterMs: number;
+  /** How often each member's state is rewritten, with its lag asked anew (at most MAX_STATUS_REFRESH_MS). */
+  statusRefreshMs: number;
 }
 
-export const DEFAULT_SUBSCRIPTION_TIMINGS: SubscriptionTimings = { backpressureCheckMs: 500, restartAfterMs: 5_000 };
+export const DEFAULT_SUBSCRIPTION_TIMINGS: SubscriptionTimings = { backpressureCheckMs: 500, restartAfterMs: 5_000, statusRefreshMs: 5_000 };
 
 export interface SubscriptionDeps {
   sources: SourceRegistry;
@@ -54,6 +56,7 @@ interface Member {
   state: MemberState;
   since: number;
   problem?: string;
+  lag?: PartitionLag[];
   subscription?: Subscription;
   /** The start under way or done; a stop waits for it. */
   started?: Promise<void>;
@@ -67,6 +70,8 @@ interface FlowMembers {
   paused: boolean;
   checking?: Promise<void>;
   checkAgain: boolean;
+  /** A refresh under way: a slow `lag()` must not pile refreshes up. */
+  refreshing: boolean;
   readonly timers: NodeJS.Timeout[];
 }
 
@@ -106,10 +111,10 @@ export class Subscriptions {
       if (current) await this.#stopFlow(flowId, current);
       const nodes = sourceNodes(plan, this.deps.sources, 'subscription');
       if (nodes.length === 0) return;
-      const flow: FlowMembers = { plan, members: new Map(), paused: false, checkAgain: false, timers: [] };
+      const flow: FlowMembers = { plan, members: new Map(), paused: false, checkAgain: false, refreshing: false, timers: [] };
       this.#flows.set(flowId, flow);
       flow.timers.push(setInterval(() => this.#check(flow), this.deps.timings.backpressureCheckMs));
-      flow.timers.push(setInterval(() => this.#refresh(flow), STATUS_REFRESH_MS));
+      flow.timers.push(setInterval(() => void this.#refresh(flow), Math.min(this.deps.timings.statusRefreshMs, MAX_STATUS_REFRESH_MS)));
       for (const timer of flow.timers) timer.unref();
       this.#check(flow);
       for (const { node, source } of nodes) this.#start(flow, node, source);
@@ -236,7 +241,8 @@ export class Subscriptions {
         for (const member of flow.members.values()) await this.#brake(flow, member, over);
       } while (flow.checkAgain);
     })()
-      .catch((error: unknown) => this.deps.log.warn({ flowId: flow.plan.flowId, err: messageOf(error) }, 'could not look at the backlog'))
+      // Debug only: during a Redis outage this fails at every look, and the outage is logged elsewhere.
+      .catch((error: unknown) => this.deps.log.debug({ flowId: flow.plan.flowId, err: messageOf(error) }, 'could not look at the backlog'))
       .finally(() => (flow.checking = undefined));
   }
 
@@ -258,16 +264,46 @@ export class Subscriptions {
     this.#put(flow, member);
   }
 
-  #refresh(flow: FlowMembers): void {
-    for (const member of flow.members.values()) this.#put(flow, member);
+  /** Each member's state written again (so it isn't taken for a vanished process's), with its lag. */
+  async #refresh(flow: FlowMembers): Promise<void> {
+    if (flow.refreshing) return;
+    flow.refreshing = true;
+    try {
+      await this.#refreshMembers(flow);
+    } finally {
+      flow.refreshing = false;
+    }
+  }
+
+  async #refreshMembers(flow: FlowMembers): Promise<void> {
+    for (const member of flow.members.values()) {
+      const { subscription } = member;
+      if (subscription?.lag && (member.state === 'running' || member.state === 'paused')) {
+        try {
+          member.lag = await subscription.lag();
+        } catch (error) {
+          this.#log(flow, member).debug({ err: messageOf(error) }, 'could not read the subscription\'s lag');
+        }
+      }
+      this.#put(flow, member);
+    }
   }
 
   #put(flow: FlowMembers, member: Member): void {
-    if (member.controller.signal.aborted && member.state !== 'failed') return;
+    // A stopped flow's entries are removed; a write landing after that would outlive it.
+    if (this.#flows.get(flow.plan.flowId) !== flow || (member.controller.signal.aborted && member.state !== 'failed')) return;
     const nodeId = member.node.id;
     const revision = flow.plan.revision;
     void this.deps.status
-      .put(flow.plan.flowId, { nodeId, process: this.deps.processId, revision, state: member.state, since: member.since, ...(member.problem !== undefined && { problem: member.problem }) })
+      .put(flow.plan.flowId, {
+        nodeId,
+        process: this.deps.processId,
+        revision,
+        state: member.state,
+        since: member.since,
+        ...(member.problem !== undefined && { problem: member.problem }),
+        ...(member.lag !== undefined && { lag: member.lag }),
+      })
       .catch((error: unknown) => this.deps.log.debug({ flowId: flow.plan.flowId, nodeId, err: messageOf(error) }, 'could not record a subscription state'));
   }
 }

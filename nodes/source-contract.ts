@@ -56,7 +56,8 @@
  * unreachable, being retried) and `ctx.report(undefined)` once it is gone; `ctx.fail(error)` when
  * it can't go on — the engine then stops that member and starts a fresh one after a pause. A
  * `start` that throws counts as a failure. Problems are logged with flow and node ids and listed
- * per node and process under `GET /api/deployments` (`sources`), with each member's state.
+ * per node and process under `GET /api/deployments` (`sources`), with each member's state and,
+ * when the subscription tells it (`Subscription.lag`), its lag per partition.
  */
 import type { Credentials, Logger, NodeState } from './runtime';
 
@@ -219,8 +220,22 @@ export interface SubscriptionContext<C> {
   fail(error: unknown): void;
 }
 
+/** How far a member's reading is behind, for one partition it reads (a Kafka consumer's lag). */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Messages there past what was committed. */
+  lag: number;
+}
+
 /** One running member of a subscription, in one engine process. */
 export interface Subscription {
+  /**
+   * Optional: the lag of each partition this member reads. The engine asks every few seconds and
+   * lists it with the member under `GET /api/deployments` (`sources[].lag`) and in `/metrics`
+   * (`tributary_source_lag`). Should answer quickly; a rejection is logged and skipped.
+   */
+  lag?(): Promise<PartitionLag[]>;
   /** Stops reading new messages (emits under way may finish). Idempotent. */
   pause(): void | Promise<void>;
   /** Reads on after `pause`. Idempotent. */
@@ -236,7 +251,9 @@ export interface SubscriptionSource<C = Record<string, unknown>> extends SourceB
   readonly kind: 'subscription';
   /**
    * Starts this process's member; resolves once it reads (connected, joined). Starts unpaused; the
-   * engine pauses it at once if the flow's backlog is at its bound.
+   * engine pauses it at once if the flow's backlog is at its bound. Honour `ctx.signal` while
+   * starting: a member stopped before its start resolves is stopped once it does, so a start that
+   * hangs (a broker that never answers) holds up that stop — give up when the signal aborts.
    */
   start(ctx: SubscriptionContext<C>): Promise<Subscription>;
 }

@@ -14,6 +14,8 @@
  * - tributary_node_duration_seconds histogram, by `outcome` (completed | failed)
  * - tributary_runs_started_total{flow}, tributary_runs_finished_total{flow,status}
  * - tributary_flow_backlog{flow} (waiting + delayed deliveries), tributary_flow_deployed_revision{flow}
+ * - tributary_source_lag{flow,node,topic,partition}: a subscription source's lag (a Kafka
+ *   consumer's), as its members last told it (engine/subscriptions.ts, every few seconds)
  */
 import { Counter, Gauge, Histogram, Registry, type HistogramConfiguration, type MetricType } from 'prom-client';
 import type { Engine } from '../engine/engine';
@@ -21,9 +23,13 @@ import { DURATION_BUCKETS_SEC, MetricsStore, type DurationOutcome, type FlowMetr
 
 interface Snapshot {
   flows: Map<string, { revision: number; backlog: number; metrics: FlowMetrics }>;
+  /** `flow`, `node`, `topic`, `partition` labels → lag. */
+  lag: Map<string, { labels: Record<LagLabel, string>; lag: number }>;
 }
 
-const EMPTY: Snapshot = { flows: new Map() };
+const EMPTY: Snapshot = { flows: new Map(), lag: new Map() };
+
+type LagLabel = 'flow' | 'node' | 'topic' | 'partition';
 
 type NodeLabel = 'flow' | 'node' | 'type';
 type DurationLabel = NodeLabel | 'outcome';
@@ -154,6 +160,16 @@ export class ServerMetrics {
         for (const [flow, { backlog }] of snapshot().flows) this.set({ flow }, backlog);
       },
     });
+    new Gauge<LagLabel>({
+      name: 'tributary_source_lag',
+      help: 'Messages a subscription source (a Kafka consumer) has yet to read, per partition',
+      labelNames: ['flow', 'node', 'topic', 'partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { labels, lag } of snapshot().lag.values()) this.set(labels, lag);
+      },
+    });
     new Gauge<'flow'>({
       name: 'tributary_flow_deployed_revision',
       help: 'The revision a flow is deployed at',
@@ -187,11 +203,24 @@ export class ServerMetrics {
   async #load(): Promise<Snapshot> {
     const deployed = await this.engine.deployed();
     const flowIds = [...deployed.keys()];
-    const [metrics, backlogs] = await Promise.all([this.#store.read(flowIds), Promise.all(flowIds.map((id) => this.engine.backlog(id)))]);
+    const [metrics, backlogs, sources] = await Promise.all([
+      this.#store.read(flowIds),
+      Promise.all(flowIds.map((id) => this.engine.backlog(id))),
+      Promise.all(flowIds.map((id) => this.engine.sourceStatus(id))),
+    ]);
     const flows: Snapshot['flows'] = new Map();
+    const lag: Snapshot['lag'] = new Map();
     flowIds.forEach((flowId, i) => {
       flows.set(flowId, { revision: deployed.get(flowId) ?? 0, backlog: backlogs[i] ?? 0, metrics: metrics.get(flowId) ?? { nodes: new Map(), runs: { started: 0, completed: 0, failed: 0 } } });
+      for (const member of sources[i] ?? []) {
+        for (const p of member.lag ?? []) {
+          const labels = { flow: flowId, node: member.nodeId, topic: p.topic, partition: String(p.partition) };
+          const id = JSON.stringify(labels);
+          // Two members may both tell a partition for a moment (a rebalance): the larger lag holds.
+          lag.set(id, { labels, lag: Math.max(p.lag, lag.get(id)?.lag ?? 0) });
+        }
+      }
     });
-    return { flows };
+    return { flows, lag };
   }
 }

@@ -12,7 +12,7 @@ import type { TraceEvent } from '../flows/trace-events';
 import { nodeCatalogue } from '../nodes/catalogue';
 import { RUNTIMES } from '../nodes/runtimes';
 import { useRedis, type TestRedis } from './redis';
-import { TEST_BULLMQ_TIMINGS } from './timings';
+import { TEST_BULLMQ_TIMINGS, TEST_SUBSCRIPTION_TIMINGS } from './timings';
 
 export const TEST_SECRET = 'test-secret-not-for-production';
 
@@ -72,6 +72,7 @@ export function useEngines(): TestEngines {
     secret: TEST_SECRET,
     dataDir,
     timings: TEST_BULLMQ_TIMINGS,
+    subscriptionTimings: TEST_SUBSCRIPTION_TIMINGS,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     outbound: { allow: ['127.0.0.0/8', '::1/128', 'localhost'], timeoutMs: 5_000 },
     ...extra,

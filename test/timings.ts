@@ -39,3 +39,11 @@ export const TEST_BULLMQ_TIMINGS = {
    */
   drainDelay: 1,
 } as const satisfies Pick<WorkerOptions, 'lockDuration' | 'lockRenewTime' | 'stalledInterval' | 'maxStalledCount' | 'drainDelay'>;
+
+/**
+ * Subscription sources in tests (engine/subscriptions.ts): the backlog looked at every 100 ms
+ * (besides after each emit), a failed member started again after 300 ms, each member's state and
+ * lag rewritten every 300 ms, so a test sees a pause, a resume, a restart or a lag without
+ * waiting for production's half a second and five seconds.
+ */
+export const TEST_SUBSCRIPTION_TIMINGS = { backpressureCheckMs: 100, restartAfterMs: 300, statusRefreshMs: 300 } as const;

@@ -1,11 +1,12 @@
 /**
  * The state of every subscription member (nodes/source-contract.ts), per flow, across processes:
  * what `GET /api/deployments` shows as a flow's `sources`. One Redis hash per flow, a field per
- * member (source node × engine process). Members rewrite their entry on every change and every
- * `refreshMs`; an entry not rewritten for `staleMs` belongs to a process that is gone and is
+ * member (source node × engine process). Members rewrite their entry on every change and at least
+ * every MAX_STATUS_REFRESH_MS; an entry not rewritten for `staleMs` belongs to a process that is gone and is
  * dropped when read. The hash's TTL is refreshed on each write; problems are cut to a bounded length.
  */
 import type { Redis } from 'ioredis';
+import type { PartitionLag } from '../../nodes/source-contract';
 import type { Keys } from '../keys';
 
 export type MemberState = 'starting' | 'running' | 'paused' | 'failed';
@@ -18,6 +19,8 @@ export interface SourceStatus {
   state: MemberState;
   /** The member's problem, reported by it or by the engine (a failed start). */
   problem?: string;
+  /** Lag per partition the member reads, when its subscription tells (at most MAX_LAG_ENTRIES). */
+  lag?: PartitionLag[];
   /** Since when (ms since epoch) the member is in this state. */
   since: number;
   /** When its process last wrote it. */
@@ -25,9 +28,10 @@ export interface SourceStatus {
 }
 
 export const MAX_PROBLEM_LENGTH = 500;
-/** Every member's entry is rewritten this often by its process. */
-export const STATUS_REFRESH_MS = 10_000;
-const STALE_MS = 3 * STATUS_REFRESH_MS;
+export const MAX_LAG_ENTRIES = 256;
+/** Every member's entry is rewritten at least this often by its process. */
+export const MAX_STATUS_REFRESH_MS = 10_000;
+const STALE_MS = 3 * MAX_STATUS_REFRESH_MS;
 const TTL_SEC = 3_600;
 
 export class SourceStatusStore {
@@ -38,7 +42,12 @@ export class SourceStatusStore {
 
   async put(flowId: string, status: Omit<SourceStatus, 'at'>): Promise<void> {
     const key = this.keys.sourceStatus(flowId);
-    const entry: SourceStatus = { ...status, ...(status.problem !== undefined && { problem: status.problem.slice(0, MAX_PROBLEM_LENGTH) }), at: Date.now() };
+    const entry: SourceStatus = {
+      ...status,
+      ...(status.problem !== undefined && { problem: status.problem.slice(0, MAX_PROBLEM_LENGTH) }),
+      ...(status.lag !== undefined && { lag: status.lag.slice(0, MAX_LAG_ENTRIES) }),
+      at: Date.now(),
+    };
     await this.redis.multi().hset(key, field(status), JSON.stringify(entry)).expire(key, TTL_SEC).exec();
   }
 

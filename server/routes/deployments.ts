@@ -1,4 +1,7 @@
-/** Deployment status: every deployed flow's revision, since when, its workers, queue counts and backlog. */
+/**
+ * Deployment status: every deployed flow's revision, since when, its workers, queue counts and
+ * backlog, and the state of its subscription sources' members (with their problems).
+ */
 import { Type } from '@sinclair/typebox';
 import type { Engine } from '../../engine/engine';
 import type { ServerContext } from '../context';
@@ -13,11 +16,12 @@ const workersOf = (engine: Engine, flowId: string): Promise<number> => engine.qu
 
 async function deploymentOf(engine: Engine, flowId: string, info: { revision: number; since: number }) {
   const queue = engine.queue(flowId);
-  const [workers, counts, backlog, plan] = await Promise.all([
+  const [workers, counts, backlog, plan, sources] = await Promise.all([
     workersOf(engine, flowId),
     queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
     engine.backlog(flowId),
     engine.currentPlan(flowId).catch(() => undefined),
+    engine.sourceStatus(flowId),
   ]);
   return {
     flowId,
@@ -27,6 +31,7 @@ async function deploymentOf(engine: Engine, flowId: string, info: { revision: nu
     counts: { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0 },
     backlog,
     ...(plan && { backlogLimit: plan.backlogLimit }),
+    sources,
   };
 }
 
@@ -36,7 +41,7 @@ export const deploymentRoutes = (ctx: ServerContext) =>
       method: 'get',
       path: '/api/deployments',
       tag: 'deployments',
-      summary: 'Every deployed flow: revision, since when, workers, job counts and backlog',
+      summary: 'Every deployed flow: revision, since when, workers, job counts, backlog, and its subscription sources',
       auth: 'token',
       responses: { 200: { description: 'deployments, by flow id', schema: Type.Array(DeploymentSchema) } },
       handler: async (_req, res) => {

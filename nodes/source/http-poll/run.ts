@@ -1,6 +1,6 @@
 /**
- * http-poll — the engine ticks every `intervalMs` (engine/sources.ts); each tick starts a poll,
- * and each delivery of the node reads ONE page:
+ * http-poll — the engine ticks every `intervalMs` (the timetable its source.ts gives, fired by
+ * engine/sources.ts); each tick starts a poll, and each delivery of the node reads ONE page:
  * - the tick's delivery reads page 1: since the stored cursor (incremental), or everything when
  *   there is none yet (full sync). The cursor it starts from is pinned under the tick's message
  *   id, so that delivery run again after a crash asks for the very same page;

@@ -1,8 +1,9 @@
 /**
- * schedule — the engine fires the ticks (BullMQ job schedulers, engine/sources.ts) and starts a
- * run per tick whose source message carries `scheduledAt` and `firedAt` in its attributes; the
- * runtime emits the configured payload with them. Its message id follows from the tick's, which
- * derives from the node and the scheduled time: a tick handled twice emits once.
+ * schedule — its source (source.ts) gives the timetable; the engine fires the ticks (BullMQ job
+ * schedulers, engine/sources.ts) and starts a run per tick whose source message carries
+ * `scheduledAt` and `firedAt` in its attributes; the runtime emits the configured payload with
+ * them. Its message id follows from the tick's, which derives from the node and the scheduled
+ * time: a tick handled twice emits once.
  */
 import type { NodeRuntime } from '../../runtime';
 import type { ScheduleConfig } from './spec';

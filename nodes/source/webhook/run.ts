@@ -1,6 +1,6 @@
 /**
- * webhook (ingest side) — the server authenticates the request and the engine durably enqueues a
- * source message whose payload is the body (the query for GET) and whose `meta.attrs` hold
+ * webhook (ingest side) — its intake (source.ts) authenticates the request, and the engine durably
+ * enqueues a source message whose payload is the body (the query for GET) and whose `meta.attrs` hold
  * `{ method, path, params, query, headers }` with secret headers already stripped. The runtime
  * passes both on, so the request's attributes reach every node downstream.
  */
