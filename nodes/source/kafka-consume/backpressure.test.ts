@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { ServerMetrics } from '../../../server/metrics';
 import { eventually, useEngines } from '../../../test/engine';
 import { useIdempotentReceiver } from '../../../test/idempotent-receiver';
 import { useKafka } from '../../../test/kafka';
@@ -17,7 +18,7 @@ const RECORDS = 2_000;
 const IN_FLIGHT = 2 * 50;
 
 describe('when the flow\'s workers are stopped while the consumer reads', () => {
-  it('pauses the consumer at the backlog bound and resumes it when workers return', { timeout: 120_000 }, async () => {
+  it('pauses the consumer at the backlog bound, lists its lag per partition, and resumes it when workers return', { timeout: 120_000 }, async () => {
     const topic = await kafka.topic('brake', 2);
     await kafka.produce(topic, numbered(RECORDS));
     const receiver = await receivers.start();
@@ -35,6 +36,14 @@ describe('when the flow\'s workers are stopped while the consumer reads', () => 
     const committed = [...(await kafka.committed(groupIdOf(FLOW, 'in', {}), topic)).values()].reduce((a, b) => a + Math.max(0, b), 0);
     expect(committed).toBeLessThan(RECORDS);
     expect(receiver.applied).toHaveLength(0);
+
+    // While it is held back, its lag per partition is what the group has not committed.
+    const listed = await eventually(async () => (await reader.sourceStatus(FLOW)).find((m) => m.lag?.length === 2), 'the lag listed', 30_000);
+    expect(listed.lag!.reduce((sum, p) => sum + p.lag, 0)).toBe(RECORDS - committed);
+    const metrics = await new ServerMetrics(reader).scrape();
+    for (const { partition, lag } of listed.lag!) {
+      expect(metrics).toContain(`tributary_source_lag{flow="${FLOW}",node="in",topic="${topic}",partition="${partition}"} ${lag}`);
+    }
 
     await engines.start();
     await eventually(() => receiver.applied.length === RECORDS, `all ${RECORDS} effects`, 90_000);

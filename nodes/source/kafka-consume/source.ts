@@ -11,7 +11,7 @@
 import { RE2JS } from 're2js';
 import type { ConfigProblem, SourceCheckContext, Subscription, SubscriptionSource } from '../../source-contract';
 import { brokersOf, connectionOf } from '../../runtime/kafka';
-import { joinGroup, type ConsumedRecord, type GroupMember } from '../../runtime/kafka/consumer';
+import { joinGroup, type ConsumedRecord } from '../../runtime/kafka/consumer';
 import { decodeHeaders } from '../../runtime/kafka/values';
 import type { KafkaConsumeConfig } from './spec';
 
@@ -77,7 +77,7 @@ export const source: SubscriptionSource<KafkaConsumeConfig> = {
   type: 'kafka-consume',
   kind: 'subscription',
   check,
-  async start(ctx): Promise<Subscription & { lag: GroupMember['lag'] }> {
+  async start(ctx): Promise<Subscription> {
     const { config } = ctx;
     const connection = await connectionOf(config, ctx.credentials);
     const matches = config.topicPattern === undefined ? undefined : matcherOf(config.topicPattern);
