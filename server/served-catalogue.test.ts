@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateFlow } from '../flows/validate';
+import { useServers, type TestServer } from '../test/server';
 import { edge, flowDoc } from '../test/server-fixtures';
 import { servedCatalogue } from './served-catalogue';
 
@@ -33,5 +34,28 @@ describe('when the server has KAFKA_BROKERS', () => {
   it('reports nothing about Kafka', () => {
     const { catalogue } = servedCatalogue({ KAFKA_BROKERS: '127.0.0.1:9092' });
     expect(validateFlow(kafkaFlow(), catalogue).problems).toEqual([]);
+  });
+});
+
+describe('when a server is started without KAFKA_BROKERS', () => {
+  const servers = useServers();
+
+  it('serves the Kafka types marked unavailable, saves a Kafka flow with the problem listed, and refuses to deploy it', async () => {
+    const previous = process.env.KAFKA_BROKERS;
+    delete process.env.KAFKA_BROKERS;
+    let server: TestServer;
+    try {
+      server = await servers.startServer();
+    } finally {
+      process.env.KAFKA_BROKERS = previous;
+    }
+    const nodes = await server.api('GET', '/api/nodes');
+    expect(nodes.body.find((s: { type: string }) => s.type === 'kafka-produce').unavailable.message).toMatch(/KAFKA_BROKERS/);
+    const saved = await server.api('POST', '/api/flows', kafkaFlow());
+    expect(saved.status).toBe(201);
+    expect(saved.body.problems).toEqual([expect.objectContaining({ code: 'unavailable', nodeId: 'in' })]);
+    const deployed = await server.api('POST', '/api/flows/kafka-check/deploy');
+    expect(deployed.status).toBe(422);
+    expect(JSON.stringify(deployed.body)).toMatch(/Kafka is not configured on this server/);
   });
 });
