@@ -9,7 +9,7 @@ const receivers = useIdempotentReceiver();
 const own = useOwnBroker();
 
 describe('when the broker is killed and restarted mid-stream', () => {
-  it('resumes by itself and loses nothing', { timeout: 180_000 }, async () => {
+  it('resumes by itself and loses nothing', { timeout: 240_000 }, async () => {
     // A broker of this test's own: killing the run's broker would break the files beside it.
     const broker = await own.start();
     const admin = client(broker.brokers).admin();
@@ -34,7 +34,7 @@ describe('when the broker is killed and restarted mid-stream', () => {
     await again.connect();
     await again.send({ topic, acks: -1, messages: numbered(500, 1_000) });
     await again.disconnect();
-    await eventually(() => receiver.applied.length === 1_500, 'all 1,500 effects', 150_000);
+    await eventually(() => receiver.applied.length === 1_500, 'all 1,500 effects', 200_000);
     expect(atKill).toBeLessThan(1_500);
     expect(new Set(receiver.applied.map((a) => (a.body as { payload: { n: number } }).payload.n)).size).toBe(1_500);
   });
