@@ -81,6 +81,19 @@ describe('when a message reaches kafka-produce', () => {
   });
 });
 
+describe('when the brokers want SASL/PLAIN', () => {
+  it('writes with the kafka-sasl credential the node names', async () => {
+    const topic = await kafka.topic('sasl-produce');
+    const { username, password } = kafka.run.saslUser;
+    const { noted } = await send(
+      { topic, brokers: kafka.run.saslBrokers, credential: 'kafka-test' },
+      { credentials: { 'kafka-test': { type: 'kafka-sasl', mechanism: 'plain', username, password } } },
+    );
+    expect(noted).toMatchObject({ topic, offset: '0' });
+    expect(await readAll(topic, 1)).toHaveLength(1);
+  });
+});
+
 describe('when the message cannot become a record', () => {
   it('fails for good on a string value that is not a string', async () => {
     const topic = await kafka.topic('bad');

@@ -55,4 +55,11 @@ describe('when a deployed flow consumes a topic', () => {
     await eventually(() => receiver.applied.length === 2, 'both records');
     expect(receiver.applied.map((x) => (x.body as { payload: string }).payload).sort()).toEqual([Buffer.from([0, 255, 1]).toString('base64'), Buffer.from([7]).toString('base64')].sort());
   });
+
+  it('reports a topic that does not exist on the deployment instead of failing silently', async () => {
+    const engine = await engines.start();
+    await engine.deploy(consumeFlow('consume-missing', { consume: { topics: ['t-no-such-topic'] } }), 1);
+    const status = await eventually(async () => (await engine.sourceStatus('consume-missing')).find((s) => s.problem !== undefined), 'a reported problem');
+    expect(status.problem).toMatch(/topic/i);
+  });
 });
