@@ -11,6 +11,7 @@
 import kafkajs, { type IHeaders, type Producer, type RecordMetadata } from 'kafkajs';
 import { connectionKey, createKafka, type KafkaConnection } from './connection';
 import { kafkaFailure } from './errors';
+import { PermanentError } from '../../errors';
 
 /** One record to write; `partition` absent: the key's murmur2 hash picks it (as Java clients do). */
 export interface OutgoingRecord {
@@ -100,8 +101,14 @@ class BatchingProducer {
       await this.#connected;
       answer(batch, await this.#producer.sendBatch({ acks: -1, topicMessages: groupByTopic(batch) }));
     } catch (error) {
-      this.#connected = null;
       const failure = kafkaFailure(error, 'kafka produce');
+      // One record the broker refuses for good (too large, say) must not fail its neighbours:
+      // a batch refused for good is tried again record by record, so each gets its own answer.
+      if (failure instanceof PermanentError && batch.length > 1) {
+        await Promise.all(batch.map((p) => this.#write([p])));
+        return;
+      }
+      this.#connected = null;
       for (const p of batch) p.reject(failure);
     }
   }
@@ -137,15 +144,16 @@ function answer(batch: Pending[], results: RecordMetadata[]): void {
   }
 }
 
-/** The producers of this process by connection. */
+/** The producers of this process by connection and batching options. */
 const producers = new Map<string, BatchingProducer>();
 
 /** Writes `record` through the shared producer of `connection`; resolves once the brokers acknowledged it (acks -1). */
 export function produce(connection: KafkaConnection, record: OutgoingRecord, options: Partial<ProducerOptions> = {}): Promise<Written> {
-  const key = connectionKey(connection);
+  const resolved = { ...DEFAULTS, ...options };
+  const key = `${connectionKey(connection)} ${resolved.lingerMs} ${resolved.maxBatch}`;
   let producer = producers.get(key);
   if (!producer) {
-    const created: BatchingProducer = new BatchingProducer(connection, { ...DEFAULTS, ...options }, () => {
+    const created: BatchingProducer = new BatchingProducer(connection, resolved, () => {
       if (producers.get(key) === created) producers.delete(key);
       void created.close();
     });

@@ -102,6 +102,19 @@ describe('when the message cannot become a record', () => {
     expect((error as PermanentError).code).toBe('VALUE_FORMAT');
   });
 
+  it('fails for good on a record the broker refuses as too large, without failing the records batched with it', async () => {
+    const topic = await kafka.topic('too-large');
+    // Past the broker's message.max.bytes (1 MiB by default); the payload, not an expression, so the
+    // broker is what refuses it.
+    const big = { big: 'x'.repeat(2 * 1024 * 1024) };
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => send({ topic, lingerMs: 200 }, { payload: i === 4 ? big : { n: i } })));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(9);
+    const refused = outcomes[4] as PromiseRejectedResult;
+    expect(refused.status).toBe('rejected');
+    expect(refused.reason).toBeInstanceOf(PermanentError);
+    expect((await readAll(topic, 9)).length).toBe(9);
+  });
+
   it('fails for good without brokers, saying how to configure them', async () => {
     const previous = process.env.KAFKA_BROKERS;
     delete process.env.KAFKA_BROKERS;
