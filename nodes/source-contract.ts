@@ -21,8 +21,9 @@
  *   which offers it to the deployed flow's intake sources; the one that takes it emits and answers.
  * - `trigger` (inject): started by hand (`POST /api/flows/<id>/trigger`, the editor's button).
  * - `subscription` (kafka-consume): a long-running reader. The engine starts one member in EVERY
- *   engine process (API-only ones too) while the flow is deployed, like the members of a consumer
- *   group; processes started later start theirs when they pick the deployment up.
+ *   engine process (API-only ones too; not one started with `subscriptions: false`) while the
+ *   flow is deployed, like the members of a consumer group; processes started later start theirs
+ *   when they pick the deployment up.
  *
  * Lifecycle:
  * - deploy: `check` runs before anything is stored (its problems refuse the deploy, located at

@@ -114,6 +114,8 @@ describe('when a flow with a fifth kind of source is deployed', () => {
     const lines = await written(t.dataDir, 20);
     expect(lines.map((l) => l.n)).toEqual(items(0, 20).map((i) => i.n));
     expect(lines.filter((l) => l.n >= 10).every((l) => l.revision === 2)).toBe(true);
+    const runs = (await engine.runs.listRuns(FLOW, { offset: 0, limit: 100 })).items;
+    expect(runs.filter((r) => r.revision === 2)).toHaveLength(10); // the new items' runs, on the new revision
     const listed = await eventually(async () => {
       const members = await engine.sourceStatus(FLOW);
       return members.length === 1 && members[0]!.revision === 2 ? members : undefined;
@@ -151,7 +153,7 @@ describe('when a fifth kind of source has problems', () => {
 
   it('lists a failed start and a reported problem under GET /api/deployments, and starts the member again', async () => {
     const topic = generatorTopic('problems', items(0, 3));
-    topic.failStarts = 1;
+    topic.unreachable = true;
     const { api, engine } = await t.startServer({ engine: withGenerator() });
     await engine.deploy(generatorFlow('problems', { problem: 'lagging behind' }), 1);
 
@@ -160,7 +162,9 @@ describe('when a fifth kind of source has problems', () => {
     const failed = await eventually(async () => (await sourcesListed()).find((m) => m.state === 'failed'), 'the failed start listed');
     expect(failed).toMatchObject({ nodeId: 'gen', process: engine.processId, problem: 'the generator is not reachable yet' });
 
-    // Started again after the pause: it runs, and what it reports is listed in place of the failure.
+    // Started again and again after a pause, until it can: then it runs, and what it reports is
+    // listed in place of the failure.
+    topic.unreachable = false;
     const running = await eventually(async () => (await sourcesListed()).find((m) => m.state === 'running' && m.problem === 'lagging behind'), 'the restarted member listed');
     expect(running).toMatchObject({ nodeId: 'gen', process: engine.processId });
     expect((await written(t.dataDir, 3)).map((l) => l.n)).toEqual([0, 1, 2]);
