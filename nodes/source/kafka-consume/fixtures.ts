@@ -26,7 +26,7 @@ export function consumeFlow(id: string, options: ConsumeFlowOptions) {
     ? {
         id: 'out',
         type: 'http-request',
-        config: { method: 'POST', url: `"${options.origin}/effects"`, body: '{ "payload": $, "attrs": $attrs }' },
+        config: { method: 'POST', url: `"${options.origin}/effects"`, body: '{ "payload": $, "attrs": $attrs, "revision": $meta.revision }' },
         policy: { idempotency: { key: '$attrs.topic & "/" & $string($attrs.partition) & "/" & $attrs.offset', ttlSec: 3600 }, retry: { attempts: 10, backoff: { type: 'fixed', delayMs: 200 } } },
       }
     : { id: 'out', type: 'log', config: {} });

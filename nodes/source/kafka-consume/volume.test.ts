@@ -29,7 +29,8 @@ describe('when a topic of 5,000 records flows into an idempotent HTTP sink', () 
     await kafka.produce(topic, numbered(RECORDS));
     const receiver = await receivers.start();
     const engine = await engines.start({ concurrency: 32 });
-    const doc = consumeFlow('redeploy', { consume: { topics: [topic] }, origin: receiver.origin, settings: { backlogLimit: 100_000 } });
+    // A bound well below 5,000 keeps the consumer reading when the redeploy replaces it.
+    const doc = consumeFlow('redeploy', { consume: { topics: [topic] }, origin: receiver.origin, settings: { backlogLimit: 500 } });
     await engine.deploy(doc, 1);
     await eventually(() => receiver.applied.length >= RECORDS / 2, 'half of the effects', 200_000);
     await engine.deploy({ ...doc, name: 'redeployed' }, 2);
@@ -38,5 +39,7 @@ describe('when a topic of 5,000 records flows into an idempotent HTTP sink', () 
     expect(halfway).toBeLessThan(RECORDS);
     expect(new Set(payloads(receiver.applied)).size).toBe(RECORDS);
     expect(receiver.seen.size).toBe(RECORDS);
+    const revisions = new Set(receiver.applied.map((a) => (a.body as { revision: number }).revision));
+    expect([...revisions].sort()).toEqual([1, 2]);
   });
 });
