@@ -85,6 +85,15 @@ export async function joinGroup(options: ConsumerOptions): Promise<GroupMember> 
   return member;
 }
 
+/** How long `stop` waits for kafkajs to leave the group and disconnect. */
+const STOP_WAIT_MS = 10_000;
+
+async function bounded(pending: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([pending.catch(() => undefined), new Promise((done) => (timer = setTimeout(done, ms)))]);
+  clearTimeout(timer);
+}
+
 class Member implements GroupMember {
   #paused = false;
   #topicNames: string[] = [];
@@ -202,9 +211,10 @@ class Member implements GroupMember {
     if (this.#stopping) return;
     this.#stopping = true;
     // disconnect() waits for the batch being handed on, then leaves the group, so its partitions
-    // move at once instead of after the session timeout.
-    await this.consumer.disconnect().catch(() => undefined);
-    if (this.#adminConnected) await this.#admin.disconnect().catch(() => undefined);
+    // move at once instead of after the session timeout. Bounded: with the brokers unreachable it
+    // would wait as long as they are, and an undeploy must not (the group notices the member gone).
+    await bounded(this.consumer.disconnect(), STOP_WAIT_MS);
+    if (this.#adminConnected) await bounded(this.#admin.disconnect(), STOP_WAIT_MS);
   }
 
   async lag(): Promise<PartitionLag[]> {

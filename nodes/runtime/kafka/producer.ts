@@ -39,6 +39,8 @@ export interface ProducerOptions {
 const DEFAULTS: ProducerOptions = { lingerMs: 5, maxBatch: 500 };
 /** A producer not used for this long is disconnected (its sockets would keep a process alive). */
 const IDLE_CLOSE_MS = 60_000;
+/** How long closing waits for kafkajs to disconnect. */
+const CLOSE_WAIT_MS = 3_000;
 
 interface Pending {
   record: OutgoingRecord;
@@ -79,7 +81,11 @@ class BatchingProducer {
     if (this.#idle) clearTimeout(this.#idle);
     if (this.#timer) clearTimeout(this.#timer);
     for (const p of this.#pending.splice(0)) p.reject(kafkaFailure(new Error('producer closed'), 'kafka produce'));
-    await this.#producer.disconnect().catch(() => undefined);
+    // kafkajs waits for a connect under way, which lasts as long as the brokers don't answer:
+    // shutdown must not.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#producer.disconnect().catch(() => undefined), new Promise((done) => (timer = setTimeout(done, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   #touch(): void {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
-import { PermanentError } from '../../errors';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { PermanentError, TransientError } from '../../errors';
 import { closeProducers } from '../../runtime/kafka';
 import { runNode, type DeployOptions, type MessageOptions } from '../../testing/harness';
 import { client, useKafka } from '../../../test/kafka';
@@ -113,6 +114,23 @@ describe('when the message cannot become a record', () => {
     expect(refused.status).toBe('rejected');
     expect(refused.reason).toBeInstanceOf(PermanentError);
     expect((await readAll(topic, 9)).length).toBe(9);
+  });
+
+  it('gives up with a transient error once its signal aborts (node timeout), however long the brokers take', async () => {
+    // A "broker" that accepts connections and never answers.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const error = await failure(send({ topic: 'never', brokers: [`127.0.0.1:${port}`] }, { signal: AbortSignal.timeout(300) }));
+      expect(error).toBeInstanceOf(TransientError);
+      expect((error as Error).message).toMatch(/aborted/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await closeProducers();
+    }
   });
 
   it('fails for good without brokers, saying how to configure them', async () => {

@@ -9,7 +9,7 @@ import { connectionOf, kafkaFailure, produce } from '../../runtime/kafka';
 import { encodeValue } from '../../runtime/kafka/values';
 import { compileField, evaluateField } from '../../shared/expressions';
 import { MESSAGE_ID_HEADER } from '../../shared/kafka';
-import { PermanentError } from '../../errors';
+import { PermanentError, TransientError } from '../../errors';
 import type { KafkaProduceConfig } from './spec';
 
 /** Header carrying the node's idempotency key (lower-case: Kafka headers are case-sensitive). */
@@ -35,14 +35,27 @@ export const runtime: NodeRuntime<KafkaProduceConfig> = {
     headers[IDEMPOTENCY_HEADER] = ctx.idempotencyKey;
     const connection = await connectionOf(config, ctx.credentials);
     try {
-      const written = await produce(connection, { topic: config.topic, key, value, headers, ...(partition !== undefined && { partition }) }, { lingerMs: config.lingerMs });
-      ctx.note(written);
+      const sent = produce(connection, { topic: config.topic, key, value, headers, ...(partition !== undefined && { partition }) }, { lingerMs: config.lingerMs });
+      ctx.note(await untilAborted(sent, ctx.signal));
     } catch (error) {
       throw kafkaFailure(error, `kafka produce to ${config.topic}`);
     }
     return [];
   },
 };
+
+/**
+ * The node's timeout (or a worker shutdown) ends the wait with a TransientError; the record may
+ * still be written, so the retry can write it twice — the id header is what tells them apart.
+ */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new TransientError('kafka produce aborted: the node timed out or the worker is stopping'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new TransientError('kafka produce aborted: the node timed out or the worker is stopping'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 function textOf(value: unknown, field: string): string {
   if (typeof value === 'string') return value;
