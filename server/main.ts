@@ -16,6 +16,7 @@ import { createServerContext } from './server-context';
 import { startEngine } from './engine-start';
 import type { ServerContext } from './context';
 import { ATTACHMENTS } from './attachments';
+import { serverBrokers } from '../nodes/runtime/kafka';
 
 const log = createLogger();
 const EDITOR_DIR = fileURLToPath(new URL('../editor/dist/', import.meta.url));
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
     ATTACHMENTS,
   );
   log.info({ url: api.url, dataDir: config.dataDir, redis: redis.private ? 'private' : 'REDIS_URL' }, `Tributary is running at ${api.url}`);
-  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  Ctrl-C stops it.\n\n`);
+  const kafka = serverBrokers();
+  const kafkaLine = kafka.length > 0 ? `Kafka: ${kafka.join(',')}` : 'Kafka: not configured (set KAFKA_BROKERS; `npm run kafka` starts a local broker)';
+  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  ${kafkaLine}\n  Ctrl-C stops it.\n\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

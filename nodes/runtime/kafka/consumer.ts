@@ -186,9 +186,17 @@ class Member implements GroupMember {
 
   async #resolveTopics(): Promise<string[]> {
     const { topics } = this.options;
-    if (Array.isArray(topics)) return topics;
     await this.#connectAdmin();
-    const matching = (await this.#admin.listTopics()).filter((t) => !t.startsWith('__') && topics.matches(t)).sort();
+    const existing = await this.#admin.listTopics();
+    if (Array.isArray(topics)) {
+      // kafkajs would only say "This server does not host this topic-partition".
+      const missing = topics.filter((t) => !existing.includes(t));
+      if (missing.length > 0) {
+        throw new PermanentError(`topic ${missing.join(', ')} does not exist on the brokers (create it, or produce to it where the brokers create topics on first use)`, { code: 'KAFKA_NO_TOPIC' });
+      }
+      return topics;
+    }
+    const matching = existing.filter((t) => !t.startsWith('__') && topics.matches(t)).sort();
     if (matching.length === 0) throw new PermanentError('no existing topic matches the topic pattern', { code: 'KAFKA_NO_TOPIC' });
     return matching;
   }

@@ -60,6 +60,6 @@ describe('when a deployed flow consumes a topic', () => {
     const engine = await engines.start();
     await engine.deploy(consumeFlow('consume-missing', { consume: { topics: ['t-no-such-topic'] } }), 1);
     const status = await eventually(async () => (await engine.sourceStatus('consume-missing')).find((s) => s.problem !== undefined), 'a reported problem');
-    expect(status.problem).toMatch(/topic/i);
+    expect(status.problem).toMatch(/topic t-no-such-topic does not exist/);
   });
 });
