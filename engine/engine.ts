@@ -13,6 +13,7 @@ import type { NodeRuntime } from '../nodes/runtime';
 import type { EmitResult, IntakeRequest } from '../nodes/source-contract';
 import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
+import { closeProducers } from '../nodes/runtime/kafka';
 import { CredentialStore } from './credentials';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
@@ -390,6 +391,8 @@ export class Engine {
     await this.#subscriptions?.stopAll();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
+    // The Kafka producers are shared by the process; one closed here reconnects on next use.
+    await closeProducers();
     this.redis.disconnect();
   }
 }

@@ -11,6 +11,7 @@ export const PROBLEM_CODES = [
   'config',
   'expression',
   'unknown-type',
+  'unavailable',
   'duplicate-id',
   'missing-node',
   'unknown-port',

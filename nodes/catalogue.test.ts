@@ -156,7 +156,7 @@ describe.each(NODE_SPECS.map((s) => [s.type, s] as const))('when the %s spec is 
 
   it('closes every object and titles every top-level field', () => {
     walk(spec.configSchema, (s, at) => {
-      if (s.properties !== undefined && !/\/(if|then)$/.test(at)) expect(s.additionalProperties, `${type}${at}`).toBe(false);
+      if (s.properties !== undefined && !/\/(if|then|else)$/.test(at)) expect(s.additionalProperties, `${type}${at}`).toBe(false);
     });
     for (const [name, field] of Object.entries(spec.configSchema.properties as Record<string, { title?: string }>)) {
       expect(field.title, `${type}/${name}`).toBeTruthy();

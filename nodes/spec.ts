@@ -21,6 +21,12 @@ export interface NodeSpec<S extends TSchema = TSchema> extends CatalogueEntry {
   configSchema: S;
   /** Kinds of named credentials the config may reference (fields with `format: "credential"`). */
   credentialTypes?: readonly CredentialType[];
+  /**
+   * A server setting (an environment variable) the type needs, unless the node's config has
+   * `unlessConfig`: a server without it serves the type marked `unavailable` with `message`
+   * (server/served-catalogue.ts), so validation and the editor say so instead of a silent failure.
+   */
+  serverSetting?: { env: string; unlessConfig?: string; message: string };
 }
 
 /** The config type of a spec, derived from its schema. */

@@ -4,7 +4,7 @@
 import type { Catalogue } from '../flows/catalogue';
 import type { Engine } from '../engine/engine';
 import type { Pino } from '../engine/logger';
-import type { ServedSpec } from './catalogue';
+import type { ServedSpec } from './served-catalogue';
 import type { FlowService } from './flow-service';
 
 export interface ServerContext {

@@ -20,6 +20,7 @@ import type { Engine } from '../engine/engine';
 import { ATTACHMENTS } from './attachments';
 import { isLoopback } from './loopback';
 import { stopOnSignals } from './shutdown';
+import { serverBrokers } from '../nodes/runtime/kafka';
 
 const log = createLogger();
 const EDITOR_DIR = fileURLToPath(new URL('../editor/dist/', import.meta.url));
@@ -71,7 +72,9 @@ async function main(): Promise<void> {
     ATTACHMENTS,
   );
   log.info({ url: api.url, dataDir: config.dataDir, redis: redis.private ? 'private' : 'REDIS_URL' }, `Tributary is running at ${api.url}`);
-  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  Ctrl-C stops it.\n\n`);
+  const kafka = serverBrokers();
+  const kafkaLine = kafka.length > 0 ? `Kafka: ${kafka.join(',')}` : 'Kafka: not configured (set KAFKA_BROKERS; `npm run kafka` starts a local broker)';
+  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  ${kafkaLine}\n  Ctrl-C stops it.\n\n`);
 }
 
 main().catch((error: unknown) => {
