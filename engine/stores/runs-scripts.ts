@@ -14,8 +14,8 @@ import { LuaScript, trimIndexTo } from './script';
  *
  * Output:
  *   {0}                  the run already exists: nothing changed
- *   {1, runId, runId, …} created; then the ids trimmed off the index (oldest first), whose hash
- *                        and events the caller deletes (their key names come from keys.ts)
+ *   {1, runId, runId, …} created; then the ids trimmed off the index (oldest first), which the
+ *                        caller hands to TRIM_RUNS (their key names come from keys.ts)
  */
 export const START_RUN = new LuaScript(
   'startRun',
@@ -29,6 +29,33 @@ redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
 -- Capped below; the TTL only reaps the index of a flow that stopped starting runs.
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 ` + trimIndexTo('ARGV[8]'),
+);
+
+/**
+ * Deletes the records of runs trimmed off the index — only those that finished. A run still in
+ * flight keeps its record, flagged `trimmed`, so that it records its events and its finish (SETTLE
+ * then keeps it only briefly). Deleting it, as before, lost the finish of every run in flight
+ * once more than the cap were.
+ *
+ * Input:
+ *   KEYS[2i-1] run hash, KEYS[2i] run events list, for each trimmed run
+ *
+ * Output: how many runs were deleted
+ */
+export const TRIM_RUNS = new LuaScript(
+  'trimRuns',
+  `
+local deleted = 0
+for i = 1, #KEYS, 2 do
+  if redis.call('HGET', KEYS[i], 'status') == 'running' then
+    redis.call('HSET', KEYS[i], 'trimmed', 1)
+  else
+    redis.call('UNLINK', KEYS[i], KEYS[i + 1])
+    deleted = deleted + 1
+  end
+end
+return deleted
+`,
 );
 
 /**
@@ -75,7 +102,8 @@ return {1, tonumber(ARGV[1]), now}
  *   KEYS[5] idempotency marker (optional)
  *   ARGV[1] jobId   ARGV[2] children enqueued and not reserved   ARGV[3] outcome counter field
  *   ARGV[4] now (ms)   ARGV[5] done-marker TTL (s)   ARGV[6] run TTL (s)
- *   ARGV[7] idempotency TTL (s, with KEYS[5])
+ *   ARGV[7] TTL (s) of a run trimmed off the index once it finished
+ *   ARGV[8] idempotency TTL (s, with KEYS[5])
  *
  * Output:
  *   {0, pending}              already settled: nothing changed
@@ -92,7 +120,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
 redis.call('DEL', KEYS[4])
-if #KEYS >= 5 then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[7]) end
+if #KEYS >= 5 then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[8]) end
 if redis.call('EXISTS', KEYS[2]) == 0 then return {3, 0} end
 local pending = redis.call('HINCRBY', KEYS[2], 'pending', tonumber(ARGV[2]) - 1)
 redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
@@ -105,6 +133,11 @@ local bad = tonumber(redis.call('HGET', KEYS[2], 'failed') or '0')
 local status = 'failed'
 if bad == 0 then status = 'completed' end
 redis.call('HSET', KEYS[2], 'status', status, 'finishedAt', ARGV[4])
+-- Off the index, nothing counts it against the cap: kept long enough to be looked at, no longer.
+if redis.call('HGET', KEYS[2], 'trimmed') == '1' then
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+  redis.call('EXPIRE', KEYS[3], ARGV[7])
+end
 local out = {2, pending}
 local all = redis.call('HGETALL', KEYS[2])
 for i = 1, #all do out[i + 2] = all[i] end

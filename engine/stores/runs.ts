@@ -10,7 +10,8 @@
  *
  * Retention: run hashes and event lists live `retention.runs.ttlSec` (refreshed while the run
  * moves), events are capped at `maxEventsPerRun`, the runs index at `maxPerFlow` (the oldest go,
- * with their keys), done markers live `doneMarkersSec`.
+ * with their keys once finished; one still in flight keeps its record, flagged `trimmed`, until it
+ * finishes and for `completedJobs.ageSec` after), done markers live `doneMarkersSec`.
  */
 import type { Redis } from 'ioredis';
 import type { TraceEvent } from '../../flows/trace-events';
@@ -18,7 +19,7 @@ import type { Keys } from '../keys';
 import type { Retention } from '../retention';
 import { checkPage, type Page } from './page';
 import { PRUNE_INDEX, pairsToRecord, pipelineResults } from './script';
-import { APPEND_EVENTS, REOPEN, RESERVE, SETTLE, START_RUN } from './runs-scripts';
+import { APPEND_EVENTS, REOPEN, RESERVE, SETTLE, START_RUN, TRIM_RUNS } from './runs-scripts';
 
 export type RunStatus = 'running' | 'completed' | 'failed';
 
@@ -44,6 +45,11 @@ export interface RunSummary {
   dropped: number;
   /** The run's record had expired and a dead-letter replay recreated it (counts start there). */
   recreated?: true;
+  /**
+   * Trimmed off the runs index (more than `maxPerFlow` newer runs) while still in flight: its
+   * record was kept so that it records its finish, but listings no longer show it.
+   */
+  trimmed?: true;
 }
 
 export interface StartRun {
@@ -169,6 +175,7 @@ export function parseRunSummary(hash: Record<string, string>): RunSummary | unde
     summary.durationMs = summary.finishedAt - startedAt;
   }
   if (hash.recreated === '1') summary.recreated = true;
+  if (hash.trimmed === '1') summary.trimmed = true;
   return summary;
 }
 
@@ -194,7 +201,7 @@ export class RunStore {
     const [created, ...trimmed] = reply;
     // Outside the script so key names come from keys.ts only; a crash before this leaves keys
     // that still expire with their TTL.
-    await this.deleteRuns(flowId, trimmed);
+    await this.trimRuns(flowId, trimmed);
     return created === 1;
   }
 
@@ -238,6 +245,7 @@ export class RunStore {
       s.now ?? Date.now(),
       this.retention.doneMarkersSec,
       this.retention.runs.ttlSec,
+      Math.min(this.retention.runs.ttlSec, this.retention.completedJobs.ageSec),
     ];
     if (s.idempotency) {
       const ttl = s.idempotency.ttlSec;
@@ -294,9 +302,8 @@ export class RunStore {
 
   /**
    * Appends trace events to their runs and publishes each on the trace channel, in order. Events
-   * of a run no longer kept (trimmed off the index, or expired) are published but not stored:
-   * storing them would recreate, for every run trimmed while still in flight, an events list the
-   * runs cap no longer counts — with a backlog past `maxPerFlow`, that is every run.
+   * of a run no longer kept (finished and trimmed, or expired) are published but not stored:
+   * storing them would recreate an events list nothing counts against a cap.
    */
   async recordEvents(events: readonly TraceEvent[]): Promise<void> {
     if (events.length === 0) return;
@@ -354,10 +361,11 @@ export class RunStore {
     return { summary, events: events.map((json) => JSON.parse(json) as TraceEvent) };
   }
 
-  private async deleteRuns(flowId: string, runIds: readonly string[]): Promise<void> {
+  /** Runs trimmed off the index: deleted when finished, flagged `trimmed` while in flight (TRIM_RUNS). */
+  private async trimRuns(flowId: string, runIds: readonly string[]): Promise<void> {
     for (let i = 0; i < runIds.length; i += 500) {
       const chunk = runIds.slice(i, i + 500);
-      await this.redis.unlink(...chunk.flatMap((id) => [this.keys.run(flowId, id), this.keys.runEvents(flowId, id)]));
+      await TRIM_RUNS.run(this.redis, chunk.flatMap((id) => [this.keys.run(flowId, id), this.keys.runEvents(flowId, id)]), []);
     }
   }
 }
