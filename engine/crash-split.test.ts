@@ -70,6 +70,7 @@ function processorFor(api: Engine, dataDir: string, retention: Retention, enqueu
       credentials: api.credentials,
       http: createHttpClient({}),
       dataDir,
+      replayableSec: retention.deadLetters.ttlSec,
       log: (fields) => nodeLogger(api.log, fields),
       timers: (plan, nodeId) => timersFor({ runs, retention, queue: (id) => api.queue(id) }, plan, nodeId),
     },

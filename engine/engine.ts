@@ -162,6 +162,7 @@ export class Engine {
         credentials: this.credentials,
         http,
         dataDir: options.dataDir,
+        replayableSec: this.#retention.deadLetters.ttlSec,
         log: (fields) => nodeLogger(this.log, fields),
         timers: (plan, nodeId) => timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id) }, plan, nodeId),
         tracer: this.#tracer,
