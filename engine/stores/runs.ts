@@ -268,7 +268,9 @@ export class RunStore {
 
   /** Whether node `nodeId` already processed the idempotency key with hash `keyHash` within its TTL. */
   async hasIdempotencyMarker(flowId: string, nodeId: string, keyHash: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.idempotency(flowId, nodeId, keyHash))) === 1;
+    const marker = await this.redis.get(this.keys.idempotency(flowId, nodeId, keyHash));
+    // `~…` is a running delivery's lease (stores/idempotency.ts), not a processed key.
+    return marker !== null && !marker.startsWith('~');
   }
 
   /**
