@@ -29,3 +29,24 @@ describe('when deliveries with one idempotency key arrive at a node at the same 
     expect(counts.map((c) => c.skipped).sort()).toEqual([0, 1, 1, 1]);
   });
 });
+
+describe('when an intake idempotency key comes again after its marker expired', () => {
+  const t = useEngines();
+
+  it('runs it as new work, with its own run and its own payload', async () => {
+    const engine = await t.start({ retention: { idempotencySec: 1 } });
+    await engine.deploy(fileFlow(), 1);
+    const first = await engine.trigger(FLOW, 'in', { n: 1 }, { idempotencyKey: 'k' });
+    await eventually(async () => (await engine.runs.getRun(FLOW, first.runId))?.summary.status === 'completed', 'the first run finished');
+    expect(await engine.trigger(FLOW, 'in', { n: 1 }, { idempotencyKey: 'k' })).toEqual({ runId: first.runId, duplicate: true });
+    // The intake marker lives idempotencySec; the first delivery's done marker lives on (days).
+    await eventually(async () => (await engine.redis.keys(`${t.redis.prefix}:*:ingested:*`)).length === 0, 'the intake marker expired');
+
+    const again = await engine.trigger(FLOW, 'in', { n: 2 }, { idempotencyKey: 'k' });
+    expect(again.duplicate).toBe(false);
+    expect(again.runId).not.toBe(first.runId);
+    await eventually(async () => (await engine.runs.getRun(FLOW, again.runId))?.summary.status === 'completed', 'the new run finished');
+    expect(fileLines(t.dataDir, 'orders.jsonl')).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await engine.trigger(FLOW, 'in', { n: 3 }, { idempotencyKey: 'k' })).toEqual({ runId: again.runId, duplicate: true });
+  });
+});
