@@ -176,6 +176,7 @@ export class Engine {
       retention: this.#retention,
       currentPlan: (flowId) => this.currentPlan(flowId),
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
+      backlog: (flowId) => this.backlog(flowId),
     });
     this.#deployments = new Deployments(redis, this.keys, (change) => this.#follow(change));
   }

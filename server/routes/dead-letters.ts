@@ -57,7 +57,7 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
       params: { id: 'flow id' },
       body: NodeFilterBody,
       responses: {
-        200: { description: 'what was replayed and what was refused', schema: Type.Object({ replayed: Type.Array(ReplayResultSchema), refused: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })) }) },
+        200: { description: 'what was replayed and what was refused', schema: Type.Object({ replayed: Type.Array(ReplayResultSchema), refused: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })), remaining: Type.Integer({ description: 'letters left: replay-all stops where the flow\'s backlog bound is reached' }) }) },
         400: problem('not a filter'),
         409: problem('the flow is not deployed'),
       },
