@@ -12,6 +12,7 @@
  * settled. Whatever then happens must still give three messages, each once, and one finished run.
  * (The engine never enqueues before it reserves, so "enqueued but not reserved" can't occur.)
  */
+import { Backlog } from './backlog';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueEvents, Worker, type Job } from 'bullmq';
@@ -56,6 +57,7 @@ class Died extends Error {}
 /** The engine's processor, built as Engine builds it, around an `enqueue` the test controls. */
 function processorFor(api: Engine, dataDir: string, retention: Retention, enqueue: (flowId: string, jobs: DeliveryJob[]) => Promise<void>) {
   const { redis, keys, runs } = api;
+  const backlog = new Backlog(redis, keys, (id) => api.queue(id));
   return createProcessor({
     plans: new PlanStore(redis, keys, retention.plansSec),
     runtimes: RUNTIMES,
@@ -72,7 +74,7 @@ function processorFor(api: Engine, dataDir: string, retention: Retention, enqueu
       dataDir,
       replayableSec: retention.deadLetters.ttlSec,
       log: (fields) => nodeLogger(api.log, fields),
-      timers: (plan, nodeId) => timersFor({ runs, retention, queue: (id) => api.queue(id) }, plan, nodeId),
+      timers: (plan, nodeId) => timersFor({ runs, retention, queue: (id) => api.queue(id), timer: (id, jobId, atMs) => backlog.timer(id, jobId, atMs) }, plan, nodeId),
     },
     enqueue,
   });

@@ -13,6 +13,7 @@ import type { NodeRuntime } from '../nodes/runtime';
 import type { EmitResult, IntakeRequest } from '../nodes/source-contract';
 import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
+import { Backlog } from './backlog';
 import { CredentialStore } from './credentials';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
@@ -100,6 +101,7 @@ export class Engine {
   readonly #timetables: Timetables;
   readonly #subscriptions: Subscriptions | undefined;
   readonly #sourceStatus: SourceStatusStore;
+  readonly #backlog: Backlog;
   /** This process among engine processes (a subscription member's client id). */
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   #closed = false;
@@ -112,6 +114,7 @@ export class Engine {
     this.keys = new Keys(options.prefix);
     this.log = options.logger ?? createLogger();
     this.#retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.#backlog = new Backlog(redis, this.keys, (id) => this.queue(id));
     this.#plans = new PlanStore(redis, this.keys, this.#retention.plansSec);
     this.runs = new RunStore(redis, this.keys, this.#retention);
     // Trims are logged through this engine's logger (its level, its destination), not a default one.
@@ -164,7 +167,8 @@ export class Engine {
         dataDir: options.dataDir,
         replayableSec: this.#retention.deadLetters.ttlSec,
         log: (fields) => nodeLogger(this.log, fields),
-        timers: (plan, nodeId) => timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id) }, plan, nodeId),
+        timers: (plan, nodeId) =>
+          timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id), timer: (id, jobId, atMs) => this.#backlog.timer(id, jobId, atMs) }, plan, nodeId),
         tracer: this.#tracer,
       },
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
@@ -254,10 +258,9 @@ export class Engine {
     return this.#deployments.details();
   }
 
-  /** Waiting work of a flow: what back-pressure is measured on. */
-  async backlog(flowId: string): Promise<number> {
-    const counts = await this.queue(flowId).getJobCounts('waiting', 'delayed', 'prioritized');
-    return Object.values(counts).reduce((a, b) => a + b, 0);
+  /** Waiting work of a flow, timers not counted: what back-pressure is measured on (engine/backlog.ts). */
+  backlog(flowId: string): Promise<number> {
+    return this.#backlog.of(flowId);
   }
 
   /** Each live subscription member of a flow's source nodes, in every process: state and problem. */

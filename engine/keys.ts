@@ -57,6 +57,11 @@ export class Keys {
     return `${this.flow(flowId)}:emitted:${messageId}`;
   }
 
+  /** Sorted set: timer job id → due time (ms) of the flow's pending timers (engine/backlog.ts). */
+  timers(flowId: string): string {
+    return `${this.flow(flowId)}:timers`;
+  }
+
   /** Marker that a webhook already accepted an idempotency header, holding the run id. */
   ingested(flowId: string, nodeId: string, keyHash: string): string {
     return `${this.flow(flowId)}:ingested:${nodeId}:${keyHash}`;

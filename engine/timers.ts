@@ -16,6 +16,8 @@ export interface TimerDeps {
   runs: RunStore;
   retention: Retention;
   queue(flowId: string): Queue<Delivery>;
+  /** Registers a timer job, so that back-pressure does not count it as work waiting (engine/backlog.ts). */
+  timer(flowId: string, jobId: string, atMs: number): Promise<void>;
 }
 
 export function timersFor(deps: TimerDeps, plan: Plan, nodeId: string) {
@@ -31,6 +33,7 @@ export function timersFor(deps: TimerDeps, plan: Plan, nodeId: string) {
       };
       await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, nodeId, messageId: id, startedAt });
       const job = deliveryJob(plan, { node: nodeId, port: TIMER_PORT }, message, deps.retention);
+      await deps.timer(plan.flowId, job.opts.jobId, atMs);
       await deps.queue(plan.flowId).add(job.name, job.data, { ...job.opts, delay: Math.max(0, atMs - Date.now()) });
     },
   };
