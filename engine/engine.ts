@@ -17,7 +17,7 @@ import { Backlog } from './backlog';
 import { CredentialStore } from './credentials';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
-import { Deployments, type DeploymentInfo } from './deployments';
+import { Deployments, type DeploymentChange, type DeploymentInfo } from './deployments';
 import { DEFAULT_WORKER_TIMINGS, FlowWorker, type WorkerTimings } from './flow-worker';
 import { ingest, NotDeployedError, RedisUnavailableError, startSourceRun, type IngestDeps, type IngestRequest, type IngestResult } from './ingest';
 import { offerIntake } from './intake';
@@ -43,6 +43,9 @@ import { nodeState } from './context';
 import { checkSources, sourceOf, type SourceRegistry } from './source-nodes';
 import { SourceStatusStore, type SourceStatus } from './stores/source-status';
 import { DEFAULT_SUBSCRIPTION_TIMINGS, Subscriptions, type SubscriptionTimings } from './subscriptions';
+
+/** How often a process draining an undeployed flow looks at its queue. */
+const DRAIN_POLL_MS = 200;
 
 export interface EngineOptions {
   redisUrl: string;
@@ -102,6 +105,8 @@ export class Engine {
   readonly #subscriptions: Subscriptions | undefined;
   readonly #sourceStatus: SourceStatusStore;
   readonly #backlog: Backlog;
+  /** Undeployed flows this process is draining (see #drain). */
+  readonly #draining = new Map<string, Promise<void>>();
   /** This process among engine processes (a subscription member's client id). */
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   #closed = false;
@@ -330,7 +335,7 @@ export class Engine {
   }
 
   /** Keeps this process's workers in line with the deployments. */
-  async #follow(change: { flowId: string; revision?: number }): Promise<void> {
+  async #follow(change: DeploymentChange): Promise<void> {
     if (this.#closed) return;
     // The deployed revision's plan must outlive `plansSec`: every process refreshes its TTL at
     // each resync, so only superseded and undeployed revisions expire (plansSec after the last
@@ -341,12 +346,46 @@ export class Engine {
     await this.#syncSubscriptions(change);
     if (this.options.workers === false) return;
     const running = this.#workers.get(change.flowId);
-    if (change.revision !== undefined && !running) {
-      this.#workers.set(change.flowId, this.#startWorker(change.flowId));
-    } else if (change.revision === undefined && running) {
+    if ((change.revision !== undefined || change.draining) && !running) this.#workers.set(change.flowId, this.#startWorker(change.flowId));
+    if (change.draining) this.#drain(change.flowId);
+    else if (change.revision === undefined && running) {
+      // Drained (by any process): nothing is left, so this closes at once.
       this.#workers.delete(change.flowId);
       await running.drainAndClose();
     }
+  }
+
+  /**
+   * Serves an undeployed flow until its queue is empty, then ends its draining state for every
+   * process and closes the worker — unless the flow was deployed again meanwhile. Runs beside the
+   * deployment changes (a drain can take as long as the flow's last timers), once per flow.
+   */
+  #drain(flowId: string): void {
+    if (this.#draining.has(flowId)) return;
+    const drain = (async () => {
+      while (!this.#closed) {
+        try {
+          if ((await this.#deployments.revisionOf(flowId)) !== undefined) return;
+          if (!(await this.#deployments.isDraining(flowId))) break;
+          const counts = await this.queue(flowId).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+          if (Object.values(counts).every((n) => n === 0)) {
+            await this.#deployments.drained(flowId);
+            break;
+          }
+        } catch (error) {
+          this.log.warn({ flowId, err: (error as Error).message }, 'draining an undeployed flow: will look again');
+        }
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      }
+      const worker = this.#workers.get(flowId);
+      if (worker && !this.#closed && (await this.#deployments.revisionOf(flowId).catch(() => 0)) === undefined) {
+        this.#workers.delete(flowId);
+        await worker.close();
+      }
+    })()
+      .catch((error: unknown) => this.log.warn({ flowId, err: (error as Error).message }, 'draining an undeployed flow failed'))
+      .finally(() => this.#draining.delete(flowId));
+    this.#draining.set(flowId, drain);
   }
 
   async #syncSubscriptions(change: { flowId: string; revision?: number }): Promise<void> {
@@ -382,6 +421,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#deployments.stop();
+    await Promise.all(this.#draining.values());
     await this.#subscriptions?.stopAll();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));

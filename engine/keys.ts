@@ -32,6 +32,15 @@ export class Keys {
     return `${this.prefix}:deployments`;
   }
 
+  /**
+   * Hash flowId → since (ms) of every undeployed flow whose queue is not yet empty: every engine
+   * process with workers drains it (engine/deployments.ts). At most one field per flow, removed
+   * once drained.
+   */
+  draining(): string {
+    return `${this.prefix}:draining`;
+  }
+
   /** Marker that a job ran to its end (outputs enqueued, run accounted): outlives BullMQ's job. */
   done(flowId: string, jobId: string): string {
     return `${this.flow(flowId)}:done:${jobId}`;
