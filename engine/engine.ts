@@ -342,6 +342,7 @@ export class Engine {
     // refresh). Before, it expired plansSec after its deploy, and a process started later found
     // a deployed flow without a plan.
     if (change.revision !== undefined) await this.#plans.touch(change.flowId, change.revision).catch(() => undefined);
+    await this.#ensureTimetables(change);
     // Subscriptions before workers: an undeployed flow's members stop emitting before it drains.
     await this.#syncSubscriptions(change);
     if (this.options.workers === false) return;
@@ -386,6 +387,18 @@ export class Engine {
       .catch((error: unknown) => this.log.warn({ flowId, err: (error as Error).message }, 'draining an undeployed flow failed'))
       .finally(() => this.#draining.delete(flowId));
     this.#draining.set(flowId, drain);
+  }
+
+  /** Deploy and undeploy are resumable: each re-read repairs the timetables a crash left half-done. */
+  async #ensureTimetables(change: DeploymentChange): Promise<void> {
+    try {
+      if (change.revision === undefined) return await this.#timetables.stop(change.flowId);
+      const { revision, flowId } = change;
+      const { plan } = await this.#plans.load(flowId, revision);
+      await this.#timetables.ensure(plan, async () => (await this.#deployments.revisionOf(flowId)) === revision);
+    } catch (error) {
+      this.log.warn({ flowId: change.flowId, err: (error as Error).message }, 'could not check the flow\'s schedulers; the next re-read tries again');
+    }
   }
 
   async #syncSubscriptions(change: { flowId: string; revision?: number }): Promise<void> {
