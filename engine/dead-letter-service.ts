@@ -19,6 +19,7 @@ export function deadLetterOf(job: Job<Delivery>, failure: { nodeType: string; er
     id: job.id!,
     flowId: message.meta.flowId,
     revision,
+    ...(job.data.deployment !== undefined && { deployment: job.data.deployment }),
     nodeId: node,
     nodeType: failure.nodeType,
     port,

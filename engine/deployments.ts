@@ -17,12 +17,16 @@ export interface DeploymentChange {
   flowId: string;
   /** The deployed revision, or undefined once undeployed. */
   revision?: number;
+  /** The deployed plan (`Plan.deployment`), with `revision`; absent in notices from before deployment ids. */
+  deployment?: string;
   /** Undeployed, and its queue still to be drained. */
   draining?: true;
 }
 
 export interface DeploymentInfo {
   revision: number;
+  /** `Plan.deployment`; absent in entries written before deployment ids (their plan is stored by revision). */
+  deployment?: string;
   since: number;
 }
 
@@ -91,13 +95,13 @@ export class Deployments {
     const [deployed, draining] = await Promise.all([this.details(), this.draining()]);
     for (const flowId of [...this.#reported]) if (!deployed.has(flowId) && !draining.has(flowId)) await this.#apply({ flowId });
     for (const flowId of draining) if (!deployed.has(flowId)) await this.#apply({ flowId, draining: true });
-    for (const [flowId, info] of deployed) await this.#apply({ flowId, revision: info.revision });
+    for (const [flowId, info] of deployed) await this.#apply({ flowId, revision: info.revision, ...(info.deployment !== undefined && { deployment: info.deployment }) });
   }
 
-  async deploy(flowId: string, revision: number): Promise<void> {
-    const info: DeploymentInfo = { revision, since: Date.now() };
+  async deploy(flowId: string, revision: number, deployment: string): Promise<void> {
+    const info: DeploymentInfo = { revision, deployment, since: Date.now() };
     await this.redis.multi().hset(this.keys.deployments(), flowId, JSON.stringify(info)).hdel(this.keys.draining(), flowId).exec();
-    await this.redis.publish(this.keys.controlChannel(), JSON.stringify({ flowId, revision }));
+    await this.redis.publish(this.keys.controlChannel(), JSON.stringify({ flowId, revision, deployment }));
   }
 
   /** Undeploys: the flow is draining until a process finds its queue empty (`drained`). */
@@ -125,8 +129,13 @@ export class Deployments {
   }
 
   async revisionOf(flowId: string): Promise<number | undefined> {
+    return (await this.current(flowId))?.revision;
+  }
+
+  /** The flow's deployment, or undefined when it isn't deployed. */
+  async current(flowId: string): Promise<DeploymentInfo | undefined> {
     const json = await this.redis.hget(this.keys.deployments(), flowId);
-    return json === null ? undefined : (JSON.parse(json) as DeploymentInfo).revision;
+    return json === null ? undefined : (JSON.parse(json) as DeploymentInfo);
   }
 
   async details(): Promise<Map<string, DeploymentInfo>> {

@@ -23,7 +23,7 @@ import { ingest, NotDeployedError, RedisUnavailableError, startSourceRun, type I
 import { offerIntake } from './intake';
 import { Keys } from './keys';
 import { createLogger, nodeLogger, type Pino } from './logger';
-import { compilePlan, nodeOf, type Plan } from './plan';
+import { compilePlan, deploymentOf, nodeOf, type Plan } from './plan';
 import { PlanStore } from './plans';
 import { createProcessor } from './processor';
 import { prepareRuntimes } from './prepare';
@@ -43,6 +43,10 @@ import { nodeState } from './context';
 import { checkSources, sourceOf, type SourceRegistry } from './source-nodes';
 import { SourceStatusStore, type SourceStatus } from './stores/source-status';
 import { DEFAULT_SUBSCRIPTION_TIMINGS, Subscriptions, type SubscriptionTimings } from './subscriptions';
+
+/** The deployment a change says is deployed, or undefined when it says undeployed. */
+const deployedOf = (change: DeploymentChange): string | undefined =>
+  change.revision === undefined ? undefined : deploymentOf({ revision: change.revision, ...(change.deployment !== undefined && { deployment: change.deployment }) });
 
 /** How often a process draining an undeployed flow looks at its queue. */
 const DRAIN_POLL_MS = 200;
@@ -235,7 +239,7 @@ export class Engine {
     await prepareRuntimes(plan, this.options.runtimes, this.log);
     checkSources(plan, this.#sources);
     await this.#plans.save(plan);
-    await this.#deployments.deploy(plan.flowId, plan.revision);
+    await this.#deployments.deploy(plan.flowId, plan.revision, plan.deployment);
     // After the deployment: a tick reads the deployed plan, so none may fire before it exists.
     await this.#timetables.sync(plan);
     return plan;
@@ -250,8 +254,8 @@ export class Engine {
 
   /** The deployed plan of a flow, or undefined when it isn't deployed. */
   async currentPlan(flowId: string): Promise<Plan | undefined> {
-    const revision = await this.#deployments.revisionOf(flowId);
-    return revision === undefined ? undefined : (await this.#plans.load(flowId, revision)).plan;
+    const current = await this.#deployments.current(flowId);
+    return current === undefined ? undefined : (await this.#plans.load(flowId, deploymentOf(current))).plan;
   }
 
   deployed(): Promise<Map<string, number>> {
@@ -341,7 +345,8 @@ export class Engine {
     // each resync, so only superseded and undeployed revisions expire (plansSec after the last
     // refresh). Before, it expired plansSec after its deploy, and a process started later found
     // a deployed flow without a plan.
-    if (change.revision !== undefined) await this.#plans.touch(change.flowId, change.revision).catch(() => undefined);
+    const deployment = deployedOf(change);
+    if (deployment !== undefined) await this.#plans.touch(change.flowId, deployment).catch(() => undefined);
     await this.#ensureTimetables(change);
     // Subscriptions before workers: an undeployed flow's members stop emitting before it drains.
     await this.#syncSubscriptions(change);
@@ -392,21 +397,26 @@ export class Engine {
   /** Deploy and undeploy are resumable: each re-read repairs the timetables a crash left half-done. */
   async #ensureTimetables(change: DeploymentChange): Promise<void> {
     try {
-      if (change.revision === undefined) return await this.#timetables.stop(change.flowId);
-      const { revision, flowId } = change;
-      const { plan } = await this.#plans.load(flowId, revision);
-      await this.#timetables.ensure(plan, async () => (await this.#deployments.revisionOf(flowId)) === revision);
+      const deployment = deployedOf(change);
+      if (deployment === undefined) return await this.#timetables.stop(change.flowId);
+      const { flowId } = change;
+      const { plan } = await this.#plans.load(flowId, deployment);
+      await this.#timetables.ensure(plan, async () => {
+        const current = await this.#deployments.current(flowId);
+        return current !== undefined && deploymentOf(current) === deployment;
+      });
     } catch (error) {
       this.log.warn({ flowId: change.flowId, err: (error as Error).message }, 'could not check the flow\'s schedulers; the next re-read tries again');
     }
   }
 
-  async #syncSubscriptions(change: { flowId: string; revision?: number }): Promise<void> {
+  async #syncSubscriptions(change: DeploymentChange): Promise<void> {
     if (!this.#subscriptions) return;
     let plan: Plan | undefined;
-    if (change.revision !== undefined) {
+    const deployment = deployedOf(change);
+    if (deployment !== undefined) {
       try {
-        plan = (await this.#plans.load(change.flowId, change.revision)).plan;
+        plan = (await this.#plans.load(change.flowId, deployment)).plan;
       } catch (error) {
         // Left as they are; the next resync (seconds) tries again.
         this.log.warn({ flowId: change.flowId, revision: change.revision, err: (error as Error).message }, 'could not load the deployed plan for its subscriptions');

@@ -8,7 +8,7 @@ import type { Job } from 'bullmq';
 import type { TraceError } from '../flows/trace-events';
 import { deadLetterOf, type DeadLetterService } from './dead-letter-service';
 import type { Delivery } from './delivery';
-import { nodeOf } from './plan';
+import { deploymentOf, nodeOf } from './plan';
 import type { PlanStore } from './plans';
 import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
@@ -25,7 +25,7 @@ export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLett
     }
     const { message, revision, node: nodeId, port } = job.data;
     const flowId = message.meta.flowId;
-    const plan = await deps.plans.load(flowId, revision).then((l) => l.plan).catch(() => undefined);
+    const plan = await deps.plans.load(flowId, deploymentOf(job.data)).then((l) => l.plan).catch(() => undefined);
     const nodeType = (plan && nodeOf(plan, nodeId)?.type) ?? 'unknown';
     const error: TraceError = { kind: /stalled/i.test(reason) ? 'stalled' : 'permanent', message: reason.slice(0, 2_000) };
     const attempts = Math.max(1, job.attemptsMade);

@@ -150,7 +150,7 @@ export async function startSourceRun(
     payload: source.payload,
     meta: { flowId: plan.flowId, revision: plan.revision, port: TRIGGER_PORT, startedAt, ...(source.attrs && { attrs: source.attrs }) },
   };
-  const first = await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, nodeId, messageId: id, startedAt });
+  const first = await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, deployment: plan.deployment, nodeId, messageId: id, startedAt });
   const job = deliveryJob(plan, { node: nodeId, port: TRIGGER_PORT }, message, deps.retention);
   await deps.queue(plan.flowId).add(job.name, job.data, job.opts);
   if (first) {

@@ -21,9 +21,9 @@ export class Keys {
     return `${this.prefix}:{${flowId}}`;
   }
 
-  /** JSON of the compiled plan of one revision. */
-  plan(flowId: string, revision: number): string {
-    return `${this.flow(flowId)}:plan:${revision}`;
+  /** JSON of the compiled plan of one deployment (`Plan.deployment`; a bare revision before those existed). */
+  plan(flowId: string, deployment: string): string {
+    return `${this.flow(flowId)}:plan:${deployment}`;
   }
 
 

@@ -26,7 +26,7 @@ import { classify, NodeTimeoutError, type Failure } from './classify';
 import { createNodeContext, type ContextParts } from './context';
 import { deliveriesOf, emissionIds, type Delivery, type DeliveryJob } from './delivery';
 import { keyHash } from './message-id';
-import { nodeOf, type Plan, type PlanNode } from './plan';
+import { deploymentOf, nodeOf, type Plan, type PlanNode } from './plan';
 import { cachedExpression, type LoadedPlan, type PlanStore } from './plans';
 import { bindingsOf } from '../nodes/shared/bindings';
 import type { Retention } from './retention';
@@ -133,7 +133,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const { message, revision } = job.data;
     const flowId = message.meta.flowId;
     if (await runs.isSettled(flowId, job.id!)) return;
-    const loaded = await deps.plans.load(flowId, revision);
+    const loaded = await deps.plans.load(flowId, deploymentOf(job.data));
     const { plan } = loaded;
     const node = nodeOf(plan, job.data.node);
     const runtime = node && deps.runtimes.get(node.type);

@@ -58,6 +58,8 @@ export interface Tick {
   node: string;
   /** The revision deployed when the scheduler was last upserted; a tick runs on the deployed one. */
   revision: number;
+  /** The deployment (`Plan.deployment`) it was upserted for: tells a repair what to compare. */
+  deployment?: string;
   /** A catch-up enqueued by a deploy names the overdue time; a scheduler's job has it in its id. */
   scheduledAt?: number;
   catchUp?: true;
@@ -113,7 +115,7 @@ export class Timetables {
       const id = schedulerId(node.id);
       wanted.add(id);
       if (timetable.missed === 'run-once') await this.#catchUp(plan, node, id);
-      const tick: Tick = { tick: true, flowId: plan.flowId, node: node.id, revision: plan.revision };
+      const tick: Tick = { tick: true, flowId: plan.flowId, node: node.id, revision: plan.revision, deployment: plan.deployment };
       // The queue is typed by deliveries; a tick travels on it under its own job name.
       await queue.upsertJobScheduler(id, repeatOf(timetable), { name: TICK_JOB_NAME, data: tick as unknown as Delivery, opts: this.#tickOpts() });
     }
@@ -136,7 +138,7 @@ export class Timetables {
         const s = schedulers.get(schedulerId(node.id));
         const repeat = repeatOf(timetable);
         const tick = s?.template?.data as Partial<Tick> | undefined;
-        return s !== undefined && tick?.revision === plan.revision && s.every === repeat.every && s.pattern === repeat.pattern && s.tz === repeat.tz;
+        return s !== undefined && tick?.deployment === plan.deployment && s.every === repeat.every && s.pattern === repeat.pattern && s.tz === repeat.tz;
       });
     if (intact || !(await stillDeployed())) return;
     // Also met while a deploy is still under way in another process: both syncs come to the same.

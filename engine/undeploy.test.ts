@@ -89,7 +89,7 @@ describe('when a flow is undeployed while messages are in flight', () => {
     const counts = await engine.queue(FLOW).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
     // The plan of the revision stays (with its TTL) for whatever still needs it.
-    const plan = engine.keys.plan(FLOW, 1);
+    const plan = engine.keys.plan(FLOW, (await engine.runs.listRuns(FLOW, { offset: 0, limit: 1 })).items[0]!.deployment!);
     expect(await t.redis.redis.exists(plan)).toBe(1);
     expect(await t.redis.redis.ttl(plan)).toBeGreaterThan(0);
   });
@@ -220,7 +220,7 @@ describe('when another engine process runs on the same Redis', () => {
     await eventually(async () => (await workersOf(api)) === 0, 'the worker process letting go of the flow');
     // Undeployed (draining), then drained by the worker process.
     await eventually(() => notices.length === 3, 'the drained notice');
-    expect(notices).toEqual([{ flowId: FLOW, revision: 1 }, { flowId: FLOW, draining: true }, { flowId: FLOW }]);
+    expect(notices).toEqual([{ flowId: FLOW, revision: 1, deployment: expect.stringMatching(/^1\./) }, { flowId: FLOW, draining: true }, { flowId: FLOW }]);
   });
 
   it('lets go of an undeployed flow at its next re-read even when it missed the notice', async () => {

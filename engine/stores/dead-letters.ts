@@ -20,6 +20,8 @@ export interface DeadLetter {
   id: string;
   flowId: string;
   revision: number;
+  /** The plan the delivery ran on (`Plan.deployment`); absent in letters from before deployment ids. */
+  deployment?: string;
   nodeId: string;
   nodeType: string;
   /** The input port the message arrived on. */

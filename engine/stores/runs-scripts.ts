@@ -11,6 +11,7 @@ import { LuaScript, trimIndexTo } from './script';
  *   KEYS[2] the flow's runs index (sorted set runId → startedAt)
  *   ARGV[1] flowId   ARGV[2] runId   ARGV[3] revision   ARGV[4] nodeId   ARGV[5] messageId
  *   ARGV[6] startedAt (ms)   ARGV[7] run TTL (s)   ARGV[8] runs kept per flow
+ *   ARGV[9] deployment ('' when unknown)
  *
  * Output:
  *   {0}                  the run already exists: nothing changed
@@ -24,6 +25,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 redis.call('HSET', KEYS[1], 'flowId', ARGV[1], 'runId', ARGV[2], 'revision', ARGV[3], 'nodeId', ARGV[4],
   'messageId', ARGV[5], 'startedAt', ARGV[6], 'status', 'running', 'pending', 1, 'completed', 0,
   'failed', 0, 'deadLettered', 0, 'skipped', 0, 'dropped', 0)
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'deployment', ARGV[9]) end
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
 -- Capped below; the TTL only reaps the index of a flow that stopped starting runs.

@@ -28,6 +28,8 @@ export interface RunSummary {
   flowId: string;
   runId: string;
   revision: number;
+  /** The plan it started on (`Plan.deployment`); absent for runs from before deployment ids and recreated ones. */
+  deployment?: string;
   /** The source node that started it ('' when the run was recreated by a replay). */
   nodeId: string;
   messageId: string;
@@ -55,6 +57,7 @@ export interface RunSummary {
 export interface StartRun {
   runId: string;
   revision: number;
+  deployment?: string;
   nodeId: string;
   messageId: string;
   startedAt: number;
@@ -174,6 +177,7 @@ export function parseRunSummary(hash: Record<string, string>): RunSummary | unde
     summary.finishedAt = int(hash.finishedAt);
     summary.durationMs = summary.finishedAt - startedAt;
   }
+  if (hash.deployment !== undefined) summary.deployment = hash.deployment;
   if (hash.recreated === '1') summary.recreated = true;
   if (hash.trimmed === '1') summary.trimmed = true;
   return summary;
@@ -196,7 +200,7 @@ export class RunStore {
     const reply = (await START_RUN.run(
       this.redis,
       [this.keys.run(flowId, run.runId), this.keys.runs(flowId)],
-      [flowId, run.runId, run.revision, run.nodeId, run.messageId, run.startedAt, ttlSec, maxPerFlow],
+      [flowId, run.runId, run.revision, run.nodeId, run.messageId, run.startedAt, ttlSec, maxPerFlow, run.deployment ?? ''],
     )) as [number, ...string[]];
     const [created, ...trimmed] = reply;
     // Outside the script so key names come from keys.ts only; a crash before this leaves keys
