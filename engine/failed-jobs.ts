@@ -33,7 +33,8 @@ export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLett
     if (!(await deps.runs.isSettled(flowId, job.id!))) {
       const added = await deps.deadLetters.add(deadLetterOf(job, { nodeType, error, attempts, failedAt: job.finishedOn ?? Date.now() }));
       if (added) await deps.tracer.emit('node:dead-lettered', { ...base, at: Date.now(), deadLetterId: job.id!, error, attempts });
-      const settled = await deps.runs.settle(flowId, { jobId: job.id!, runId: message.runId, outcome: 'dead-lettered' });
+      // Whatever it reserved and enqueued before it failed still settles; what it never enqueued is undone.
+      const settled = await deps.runs.settle(flowId, { jobId: job.id!, runId: message.runId, outcome: 'dead-lettered', enqueued: false });
       if (settled.finished) await deps.tracer.runFinished(flowId, settled.finished);
     }
     await job.remove().catch(() => undefined);

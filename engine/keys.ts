@@ -46,7 +46,12 @@ export class Keys {
     return `${this.flow(flowId)}:done:${jobId}`;
   }
 
-  /** How many downstream deliveries a job reserved in its run before enqueueing them (once per job). */
+  /** BullMQ's hash of one job of the flow's queue (BullMQ names it `<prefix>:<queue name>:<job id>`). */
+  job(flowId: string, jobId: string): string {
+    return `${this.prefix}:${this.queueName(flowId)}:${jobId}`;
+  }
+
+  /** The downstream deliveries (set of their job ids) a job reserved in its run before enqueueing them. */
   reserved(flowId: string, jobId: string): string {
     return `${this.flow(flowId)}:reserved:${jobId}`;
   }

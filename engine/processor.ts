@@ -95,10 +95,10 @@ export function createProcessor(deps: ProcessorDeps) {
   ): Promise<void> {
     const { message } = job.data;
     if (outputs.length > 0) {
-      await runs.reserve(plan.flowId, { jobId: job.id!, runId: message.runId, children: outputs.length });
+      await runs.reserve(plan.flowId, { jobId: job.id!, runId: message.runId, children: outputs.map((o) => o.opts.jobId) });
       await deps.enqueue(plan.flowId, outputs);
     }
-    const settled = await runs.settle(plan.flowId, { jobId: job.id!, runId: message.runId, outcome, ...(idempotency && { idempotency }) });
+    const settled = await runs.settle(plan.flowId, { jobId: job.id!, runId: message.runId, outcome, enqueued: outputs.length > 0, ...(idempotency && { idempotency }) });
     if (settled.finished) await tracer.runFinished(plan.flowId, settled.finished);
   }
 

@@ -78,15 +78,15 @@ describe('RunStore', () => {
     it('keeps children that settle first from finishing the run, and reserves once', async () => {
       const runs = store();
       await runs.startRun(FLOW, start('r1'));
-      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 2 })).toEqual({ first: true, reserved: 2, pending: 3 });
+      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: ['a', 'b'] })).toEqual({ first: true, reserved: 2, pending: 3 });
       // A re-run after a crash between reserve and settle must not count the children twice.
-      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 2 })).toEqual({ first: false, reserved: 2, pending: 3 });
+      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: ['a', 'b'] })).toEqual({ first: false, reserved: 2, pending: 3 });
       const a = await runs.settle(FLOW, { jobId: 'a', runId: 'r1', outcome: 'completed' });
       const b = await runs.settle(FLOW, { jobId: 'b', runId: 'r1', outcome: 'completed' });
       expect([a.pending, b.pending, a.finished, b.finished]).toEqual([2, 1, undefined, undefined]);
       const src = await runs.settle(FLOW, { jobId: 'src', runId: 'r1', outcome: 'completed' });
       expect(src.finished).toMatchObject({ status: 'completed', completed: 3, pending: 0 });
-      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 2 })).toEqual({ first: false, reserved: 0, pending: 0 });
+      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: ['a', 'b'] })).toEqual({ first: false, reserved: 0, pending: 0 });
       expect(await t.redis.exists(new Keys(t.prefix).reserved(FLOW, 'src'))).toBe(0);
     });
   });
@@ -96,7 +96,7 @@ describe('RunStore', () => {
       const one = store();
       const two = store(retentionWith(), t.connection());
       await one.startRun(FLOW, start('r1'));
-      await one.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 50 });
+      await one.reserve(FLOW, { jobId: 'src', runId: 'r1', children: Array.from({ length: 50 }, (_, i) => `c${i}`) });
       await one.settle(FLOW, { jobId: 'src', runId: 'r1', outcome: 'completed' });
       // Every child settled twice, once from each connection, all at once.
       const results = await Promise.all(
@@ -250,8 +250,8 @@ describe('RunStore', () => {
       for (const id of ['r1', 'r2', 'r3']) {
         await runs.startRun(FLOW, start(id, T0 + Number(id.slice(1))));
         await runs.recordEvent(event(id, 1));
-        await runs.reserve(FLOW, { jobId: `${id}-src`, runId: id, children: 1 });
-        await runs.reserve(FLOW, { jobId: `${id}-open`, runId: id, children: 1 });
+        await runs.reserve(FLOW, { jobId: `${id}-src`, runId: id, children: [`${id}-child`] });
+        await runs.reserve(FLOW, { jobId: `${id}-open`, runId: id, children: [`${id}-next`] });
         await runs.settle(FLOW, { jobId: `${id}-src`, runId: id, outcome: 'completed', idempotency: { nodeId: 'n', keyHash: id, ttlSec: 60 } });
         await runs.settle(FLOW, { jobId: `${id}-child`, runId: id, outcome: 'dead-lettered' });
         await runs.reopen(FLOW, id, 1, { token: `${id}-replay` });

@@ -83,20 +83,25 @@ export interface Settle {
   idempotency?: { nodeId: string; keyHash: string; ttlSec: number };
   /** When it happened (finishedAt if this settle finishes the run). Default `Date.now()`. */
   now?: number;
+  /**
+   * False when the job enqueued nothing this time: an earlier execution's reservation (a crash
+   * between reserving and enqueueing) is then undone before the settle counts.
+   */
+  enqueued?: boolean;
 }
 
 export interface Reserve {
   /** The job that is about to enqueue its downstream deliveries. */
   jobId: string;
   runId: string;
-  /** How many deliveries it is about to enqueue. */
-  children: number;
+  /** The job ids of the deliveries it is about to enqueue (none: an earlier reservation is undone). */
+  children: readonly string[];
 }
 
 export interface ReserveResult {
-  /** False when the job had reserved (or settled) before: nothing changed. */
+  /** False when the job had reserved (or settled) before. */
   first: boolean;
-  /** The count reserved for this job: this call's, or the earlier one's (0 when settled). */
+  /** Deliveries reserved for this job now (0 when settled): see RESERVE in runs-scripts.ts. */
   reserved: number;
   pending: number;
   /** The run's record was trimmed or expired: the marker was set, nothing was counted. */
@@ -210,16 +215,26 @@ export class RunStore {
   }
 
   /**
-   * Adds `children` to the run's pending deliveries before job `jobId` enqueues them. Once per
-   * job: a re-run after a crash (reserved, maybe enqueued, not settled) changes nothing and gets
-   * the earlier count back; so does a job that has settled.
+   * Counts the deliveries job `jobId` is about to enqueue into the run's pending ones. Idempotent
+   * per job, and a re-run after a crash (reserved, maybe enqueued, not settled) that emits other
+   * outputs is brought in line with what is actually enqueued (RESERVE in runs-scripts.ts).
    */
   async reserve(flowId: string, r: Reserve): Promise<ReserveResult> {
-    checkCount('reserve: children', r.children);
+    const reservation = this.keys.reserved(flowId, r.jobId);
+    // Earlier children this call doesn't name: dropped if they were never enqueued.
+    const earlier = (await this.redis.type(reservation)) === 'set' ? await this.redis.smembers(reservation) : [];
+    const named = new Set(r.children);
+    const candidates = earlier.filter((id) => !named.has(id));
     const [code, reserved, pending] = (await RESERVE.run(
       this.redis,
-      [this.keys.done(flowId, r.jobId), this.keys.reserved(flowId, r.jobId), this.keys.run(flowId, r.runId), this.keys.runEvents(flowId, r.runId)],
-      [r.children, this.retention.doneMarkersSec, this.retention.runs.ttlSec],
+      [
+        this.keys.done(flowId, r.jobId),
+        reservation,
+        this.keys.run(flowId, r.runId),
+        this.keys.runEvents(flowId, r.runId),
+        ...candidates.flatMap((id) => [this.keys.job(flowId, id), this.keys.done(flowId, id)]),
+      ],
+      [this.retention.doneMarkersSec, this.retention.runs.ttlSec, named.size, ...named, ...candidates],
     )) as [number, number, number];
     if (code === 3) return { first: true, reserved, pending: 0, runMissing: true };
     return { first: code === 1, reserved, pending };
@@ -250,14 +265,21 @@ export class RunStore {
       this.retention.doneMarkersSec,
       this.retention.runs.ttlSec,
       Math.min(this.retention.runs.ttlSec, this.retention.completedJobs.ageSec),
+      s.idempotency ? s.idempotency.ttlSec : 0,
+      s.enqueued === false ? '1' : '0',
     ];
     if (s.idempotency) {
       const ttl = s.idempotency.ttlSec;
       if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`settle: idempotency ttlSec must be a positive integer, got ${ttl}`);
       keys.push(this.keys.idempotency(flowId, s.idempotency.nodeId, s.idempotency.keyHash));
-      args.push(ttl);
     }
-    const [code, pending, ...hash] = (await SETTLE.run(this.redis, keys, args)) as [number, number, ...string[]];
+    let [code, pending, ...hash] = (await SETTLE.run(this.redis, keys, args)) as [number, number, ...string[]];
+    if (code === 4) {
+      // A re-run that now enqueues nothing: its earlier reservation is undone first.
+      await this.reserve(flowId, { jobId: s.jobId, runId: s.runId, children: [] });
+      args[args.length - 1] = '0';
+      [code, pending, ...hash] = (await SETTLE.run(this.redis, keys, args)) as [number, number, ...string[]];
+    }
     if (code === 0) return { first: false, pending };
     if (code === 3) return { first: true, pending: 0, runMissing: true };
     if (code === 1) return { first: true, pending };
