@@ -18,6 +18,7 @@ import { CredentialStore } from './credentials';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
 import { Deployments, type DeploymentChange, type DeploymentInfo } from './deployments';
+import { Drains } from './drains';
 import { DEFAULT_WORKER_TIMINGS, FlowWorker, type WorkerTimings } from './flow-worker';
 import { ingest, NotDeployedError, RedisUnavailableError, startSourceRun, type IngestDeps, type IngestRequest, type IngestResult } from './ingest';
 import { offerIntake } from './intake';
@@ -47,9 +48,6 @@ import { DEFAULT_SUBSCRIPTION_TIMINGS, Subscriptions, type SubscriptionTimings }
 /** The deployment a change says is deployed, or undefined when it says undeployed. */
 const deployedOf = (change: DeploymentChange): string | undefined =>
   change.revision === undefined ? undefined : deploymentOf({ revision: change.revision, ...(change.deployment !== undefined && { deployment: change.deployment }) });
-
-/** How often a process draining an undeployed flow looks at its queue. */
-const DRAIN_POLL_MS = 200;
 
 export interface EngineOptions {
   redisUrl: string;
@@ -109,8 +107,7 @@ export class Engine {
   readonly #subscriptions: Subscriptions | undefined;
   readonly #sourceStatus: SourceStatusStore;
   readonly #backlog: Backlog;
-  /** Undeployed flows this process is draining (see #drain). */
-  readonly #draining = new Map<string, Promise<void>>();
+  readonly #drains: Drains;
   /** This process among engine processes (a subscription member's client id). */
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   #closed = false;
@@ -192,6 +189,18 @@ export class Engine {
       backlog: (flowId) => this.backlog(flowId),
     });
     this.#deployments = new Deployments(redis, this.keys, (change) => this.#follow(change));
+    this.#drains = new Drains({
+      deployments: this.#deployments,
+      queue: (id) => this.queue(id),
+      // Unless deployed again meanwhile, the drained flow's worker goes.
+      release: async (flowId) => {
+        const worker = this.#workers.get(flowId);
+        if (!worker || this.#closed || (await this.#deployments.revisionOf(flowId)) !== undefined) return;
+        this.#workers.delete(flowId);
+        await worker.close();
+      },
+      log: this.log,
+    });
   }
 
   /** Connects, refuses a Redis that could evict jobs, and starts following the deployments. */
@@ -353,45 +362,12 @@ export class Engine {
     if (this.options.workers === false) return;
     const running = this.#workers.get(change.flowId);
     if ((change.revision !== undefined || change.draining) && !running) this.#workers.set(change.flowId, this.#startWorker(change.flowId));
-    if (change.draining) this.#drain(change.flowId);
+    if (change.draining) this.#drains.start(change.flowId);
     else if (change.revision === undefined && running) {
       // Drained (by any process): nothing is left, so this closes at once.
       this.#workers.delete(change.flowId);
       await running.drainAndClose();
     }
-  }
-
-  /**
-   * Serves an undeployed flow until its queue is empty, then ends its draining state for every
-   * process and closes the worker — unless the flow was deployed again meanwhile. Runs beside the
-   * deployment changes (a drain can take as long as the flow's last timers), once per flow.
-   */
-  #drain(flowId: string): void {
-    if (this.#draining.has(flowId)) return;
-    const drain = (async () => {
-      while (!this.#closed) {
-        try {
-          if ((await this.#deployments.revisionOf(flowId)) !== undefined) return;
-          if (!(await this.#deployments.isDraining(flowId))) break;
-          const counts = await this.queue(flowId).getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-          if (Object.values(counts).every((n) => n === 0)) {
-            await this.#deployments.drained(flowId);
-            break;
-          }
-        } catch (error) {
-          this.log.warn({ flowId, err: (error as Error).message }, 'draining an undeployed flow: will look again');
-        }
-        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-      }
-      const worker = this.#workers.get(flowId);
-      if (worker && !this.#closed && (await this.#deployments.revisionOf(flowId).catch(() => 0)) === undefined) {
-        this.#workers.delete(flowId);
-        await worker.close();
-      }
-    })()
-      .catch((error: unknown) => this.log.warn({ flowId, err: (error as Error).message }, 'draining an undeployed flow failed'))
-      .finally(() => this.#draining.delete(flowId));
-    this.#draining.set(flowId, drain);
   }
 
   /** Deploy and undeploy are resumable: each re-read repairs the timetables a crash left half-done. */
@@ -444,7 +420,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#deployments.stop();
-    await Promise.all(this.#draining.values());
+    await this.#drains.stop();
     await this.#subscriptions?.stopAll();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
