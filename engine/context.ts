@@ -22,6 +22,8 @@ export interface ContextParts {
   log(fields: { flowId: string; nodeId: string; runId: string; messageId: string }): Logger;
   /** Timers of one node of one deployed plan (engine/timers.ts). */
   timers(plan: Plan, nodeId: string): NodeContext['timers'];
+  /** How long a dead letter can be replayed (`retention.deadLetters.ttlSec`): `ctx.replayableSec`. */
+  replayableSec: number;
   /** Publishes the trace events runtimes ask for (`ctx.trace`); without it they are dropped. */
   tracer?: Pick<Tracer, 'emit' | 'preview'>;
 }
@@ -100,5 +102,6 @@ export function createNodeContext(
     http: parts.http,
     dataDir: parts.dataDir,
     idempotencyKey: run.idempotencyKey,
+    replayableSec: parts.replayableSec,
   };
 }

@@ -18,19 +18,10 @@ import { QueueEvents, Worker, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { eventually, useEngines, type TestEngines } from '../test/engine';
 import { TEST_BULLMQ_TIMINGS } from '../test/timings';
-import { RUNTIMES } from '../nodes/runtimes';
-import { createHttpClient } from '../nodes/runtime/http';
+import { processorFor } from '../test/processor';
 import type { Delivery, DeliveryJob } from './delivery';
-import type { Engine } from './engine';
-import { nodeLogger } from './logger';
 import { deliveryJobId, derivedMessageId } from './message-id';
-import { PlanStore } from './plans';
-import { timersFor } from './timers';
-import { createProcessor } from './processor';
 import { DEFAULT_RETENTION, type Retention } from './retention';
-import { CircuitBreakers } from './stores/circuit-breaker';
-import { DeadLetterStore } from './stores/dead-letters';
-import { Tracer } from './tracer';
 
 const FLOW = 'split-crash';
 const ITEMS = [{ sku: 'a' }, { sku: 'b' }, { sku: 'c' }];
@@ -52,30 +43,6 @@ const flowDoc = {
 };
 
 class Died extends Error {}
-
-/** The engine's processor, built as Engine builds it, around an `enqueue` the test controls. */
-function processorFor(api: Engine, dataDir: string, retention: Retention, enqueue: (flowId: string, jobs: DeliveryJob[]) => Promise<void>) {
-  const { redis, keys, runs } = api;
-  return createProcessor({
-    plans: new PlanStore(redis, keys, retention.plansSec),
-    runtimes: RUNTIMES,
-    runs,
-    deadLetters: new DeadLetterStore(redis, keys, retention),
-    breakers: new CircuitBreakers(redis, keys, retention),
-    tracer: new Tracer(runs, async () => []),
-    retention,
-    context: {
-      redis,
-      keys,
-      credentials: api.credentials,
-      http: createHttpClient({}),
-      dataDir,
-      log: (fields) => nodeLogger(api.log, fields),
-      timers: (plan, nodeId) => timersFor({ runs, retention, queue: (id) => api.queue(id) }, plan, nodeId),
-    },
-    enqueue,
-  });
-}
 
 const linesIn = (file: string): unknown[] => {
   try {

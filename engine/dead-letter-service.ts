@@ -20,6 +20,7 @@ export function deadLetterOf(job: Job<Delivery>, failure: { nodeType: string; er
     id: job.id!,
     flowId: message.meta.flowId,
     revision,
+    ...(job.data.deployment !== undefined && { deployment: job.data.deployment }),
     nodeId: node,
     nodeType: failure.nodeType,
     port,
@@ -47,9 +48,14 @@ export interface DeadLetterServiceDeps {
   retention: Retention;
   currentPlan(flowId: string): Promise<Plan | undefined>;
   enqueue(flowId: string, jobs: DeliveryJob[]): Promise<void>;
+  /** The flow's backlog, as back-pressure measures it: replay-all fills it no further than its bound. */
+  backlog(flowId: string): Promise<number>;
 }
 
 export type { ReplayResult } from '../contracts/api/dead-letters';
+
+/** Letters replay-all reads and replays per step, between looks at the backlog. */
+const REPLAY_BATCH = 100;
 
 export class DeadLetterService {
   constructor(private readonly deps: DeadLetterServiceDeps) {}
@@ -99,18 +105,35 @@ export class DeadLetterService {
     return this.deps.store.remove(flowId, id);
   }
 
-  /** Replays every letter (of one node, when given); returns what was replayed and what couldn't be. */
+  /**
+   * Replays the letters (of one node, when given), oldest first, in batches, as far as the flow's
+   * backlog bound leaves room: a hundred thousand letters are not enqueued in one request, and
+   * replaying never shuts the flow's intake. Returns what was replayed, what couldn't be, and how
+   * many letters remain (call again once the backlog went down). Throws ReplayConflictError when
+   * the flow isn't deployed.
+   */
   async replayAll(flowId: string, filter: { nodeId?: string } = {}) {
+    const plan = await this.deps.currentPlan(flowId);
+    if (!plan) throw new ReplayConflictError(`flow "${flowId}" is not deployed; deploy it to replay`);
     const replayed: ReplayResult[] = [];
     const refused: Array<{ id: string; reason: string }> = [];
-    for (const id of await this.deps.store.ids(flowId, filter)) {
-      try {
-        replayed.push(await this.replay(flowId, id));
-      } catch (error) {
-        refused.push({ id, reason: (error as Error).message });
+    for (;;) {
+      const room = plan.backlogLimit - (await this.deps.backlog(flowId));
+      if (room <= 0) break;
+      // Refused letters stay, oldest first: skip past them.
+      const ids = await this.deps.store.ids(flowId, { ...filter, offset: refused.length, limit: Math.min(room, REPLAY_BATCH) });
+      if (ids.length === 0) break;
+      for (const id of ids) {
+        try {
+          replayed.push(await this.replay(flowId, id));
+        } catch (error) {
+          if (error instanceof DeadLetterNotFoundError) continue; // discarded or expired meanwhile
+          refused.push({ id, reason: (error as Error).message });
+        }
       }
     }
-    return { replayed, refused };
+    const remaining = (await this.deps.store.ids(flowId, { ...filter, offset: refused.length })).length;
+    return { replayed, refused, remaining };
   }
 
   async discardAll(flowId: string, filter: { nodeId?: string } = {}): Promise<number> {

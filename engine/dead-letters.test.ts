@@ -4,7 +4,7 @@
  * or edited) and discarded, one by one or per node.
  */
 import { describe, expect, it } from 'vitest';
-import { useEngines } from '../test/engine';
+import { eventually, useEngines } from '../test/engine';
 import { edge, fakeApi, flowDoc, reply, runFinished, sinkFlow, type FakeApi } from '../test/policy-fixtures';
 import { ReplayConflictError } from './dead-letter-service';
 
@@ -155,5 +155,30 @@ describe('when a sink rejects messages until its cause is fixed', () => {
 
     expect((await engine.deadLetters.list('fan')).total).toBe(0);
     expect(api.seen.filter((r) => r.url === '/b')).toHaveLength(2); // only the first, rejected sends
+  });
+});
+
+describe('when every dead letter is replayed into a flow with a backlog bound', () => {
+  const t = useEngines();
+
+  it('replays no more than the bound leaves room for, oldest first, and says how many remain', async () => {
+    const api = await fakeApi(t, (_req, _n, res) => reply(res, 400));
+    const worker = await t.start();
+    const flow = { ...sinkFlow('bound', `${api.origin}/orders`), settings: { backlogLimit: 5 } };
+    await worker.deploy(flow, 1);
+    for (let i = 0; i < 12; i++) await worker.trigger('bound', 'in', { i });
+    await eventually(async () => (await worker.deadLetters.count('bound')) === 12, 'twelve dead letters');
+    await worker.close();
+
+    // No worker drains the queue now: every replay stays in the backlog.
+    const engine = await t.start({ workers: false });
+    const oldest = (await engine.deadLetters.list('bound', { limit: 12 })).items.map((l) => l.id).reverse();
+    const first = await engine.deadLetters.replayAll('bound');
+    expect(first.replayed.map((r) => r.id)).toEqual(oldest.slice(0, 5));
+    expect(first).toMatchObject({ refused: [], remaining: 7 });
+    expect(await engine.backlog('bound')).toBe(5);
+    expect(await engine.deadLetters.count('bound')).toBe(7);
+    // Still full: nothing more goes in.
+    expect(await engine.deadLetters.replayAll('bound')).toMatchObject({ replayed: [], remaining: 7 });
   });
 });

@@ -13,6 +13,8 @@ import type { Retention } from './retention';
 
 export interface Delivery {
   revision: number;
+  /** The plan it runs on (`Plan.deployment`); absent in jobs enqueued before deployment ids. */
+  deployment?: string;
   node: string;
   port: string;
   message: Message;
@@ -32,7 +34,7 @@ export function deliveryJob(plan: Plan, target: { node: string; port: string }, 
   if (!node) throw new PermanentError(`node "${target.node}" is not in revision ${plan.revision} of flow "${plan.flowId}"`);
   return {
     name: node.type,
-    data: { revision: plan.revision, node: target.node, port: target.port, message, ...(replay > 0 && { replay }) },
+    data: { revision: plan.revision, deployment: plan.deployment, node: target.node, port: target.port, message, ...(replay > 0 && { replay }) },
     opts: {
       jobId: deliveryJobId(message.id, target.node, target.port, replay),
       attempts: node.policy.retry.attempts,

@@ -14,16 +14,18 @@ import type { EmitResult, IntakeRequest } from '../nodes/source-contract';
 import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
 import { closeProducers } from '../nodes/runtime/kafka';
+import { Backlog } from './backlog';
 import { CredentialStore } from './credentials';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
-import { Deployments, type DeploymentInfo } from './deployments';
+import { Deployments, type DeploymentChange, type DeploymentInfo } from './deployments';
+import { Drains } from './drains';
 import { DEFAULT_WORKER_TIMINGS, FlowWorker, type WorkerTimings } from './flow-worker';
 import { ingest, NotDeployedError, RedisUnavailableError, startSourceRun, type IngestDeps, type IngestRequest, type IngestResult } from './ingest';
 import { offerIntake } from './intake';
 import { Keys } from './keys';
 import { createLogger, nodeLogger, type Pino } from './logger';
-import { compilePlan, nodeOf, type Plan } from './plan';
+import { compilePlan, deploymentOf, nodeOf, type Plan } from './plan';
 import { PlanStore } from './plans';
 import { createProcessor } from './processor';
 import { prepareRuntimes } from './prepare';
@@ -44,6 +46,10 @@ import { nodeState } from './context';
 import { checkSources, sourceOf, type SourceRegistry } from './source-nodes';
 import { SourceStatusStore, type SourceStatus } from './stores/source-status';
 import { DEFAULT_SUBSCRIPTION_TIMINGS, Subscriptions, type SubscriptionTimings } from './subscriptions';
+
+/** The deployment a change says is deployed, or undefined when it says undeployed. */
+const deployedOf = (change: DeploymentChange): string | undefined =>
+  change.revision === undefined ? undefined : deploymentOf({ revision: change.revision, ...(change.deployment !== undefined && { deployment: change.deployment }) });
 
 export interface EngineOptions {
   redisUrl: string;
@@ -102,6 +108,8 @@ export class Engine {
   readonly #timetables: Timetables;
   readonly #subscriptions: Subscriptions | undefined;
   readonly #sourceStatus: SourceStatusStore;
+  readonly #backlog: Backlog;
+  readonly #drains: Drains;
   /** This process among engine processes (a subscription member's client id). */
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #breakers: CircuitBreakers;
@@ -115,6 +123,7 @@ export class Engine {
     this.keys = new Keys(options.prefix);
     this.log = options.logger ?? createLogger();
     this.#retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.#backlog = new Backlog(redis, this.keys, (id) => this.queue(id));
     this.#plans = new PlanStore(redis, this.keys, this.#retention.plansSec);
     this.runs = new RunStore(redis, this.keys, this.#retention);
     // Trims are logged through this engine's logger (its level, its destination), not a default one.
@@ -166,8 +175,10 @@ export class Engine {
         credentials: this.credentials,
         http,
         dataDir: options.dataDir,
+        replayableSec: this.#retention.deadLetters.ttlSec,
         log: (fields) => nodeLogger(this.log, fields),
-        timers: (plan, nodeId) => timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id) }, plan, nodeId),
+        timers: (plan, nodeId) =>
+          timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id), timer: (id, jobId, atMs) => this.#backlog.timer(id, jobId, atMs) }, plan, nodeId),
         tracer: this.#tracer,
       },
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
@@ -179,8 +190,21 @@ export class Engine {
       retention: this.#retention,
       currentPlan: (flowId) => this.currentPlan(flowId),
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
+      backlog: (flowId) => this.backlog(flowId),
     });
     this.#deployments = new Deployments(redis, this.keys, (change) => this.#follow(change));
+    this.#drains = new Drains({
+      deployments: this.#deployments,
+      queue: (id) => this.queue(id),
+      // Unless deployed again meanwhile, the drained flow's worker goes.
+      release: async (flowId) => {
+        const worker = this.#workers.get(flowId);
+        if (!worker || this.#closed || (await this.#deployments.revisionOf(flowId)) !== undefined) return;
+        this.#workers.delete(flowId);
+        await worker.close();
+      },
+      log: this.log,
+    });
   }
 
   /** Connects, refuses a Redis that could evict jobs, and starts following the deployments. */
@@ -228,7 +252,7 @@ export class Engine {
     await prepareRuntimes(plan, this.options.runtimes, this.log);
     checkSources(plan, this.#sources);
     await this.#plans.save(plan);
-    await this.#deployments.deploy(plan.flowId, plan.revision);
+    await this.#deployments.deploy(plan.flowId, plan.revision, plan.deployment);
     // After the deployment: a tick reads the deployed plan, so none may fire before it exists.
     await this.#timetables.sync(plan);
     return plan;
@@ -243,8 +267,8 @@ export class Engine {
 
   /** The deployed plan of a flow, or undefined when it isn't deployed. */
   async currentPlan(flowId: string): Promise<Plan | undefined> {
-    const revision = await this.#deployments.revisionOf(flowId);
-    return revision === undefined ? undefined : (await this.#plans.load(flowId, revision)).plan;
+    const current = await this.#deployments.current(flowId);
+    return current === undefined ? undefined : (await this.#plans.load(flowId, deploymentOf(current))).plan;
   }
 
   deployed(): Promise<Map<string, number>> {
@@ -263,10 +287,9 @@ export class Engine {
     return Promise.all(guarded.map(async (node) => ({ nodeId: node.id, type: node.type, state: (await this.#breakers.state(flowId, node.id)).state })));
   }
 
-  /** Waiting work of a flow: what back-pressure is measured on. */
-  async backlog(flowId: string): Promise<number> {
-    const counts = await this.queue(flowId).getJobCounts('waiting', 'delayed', 'prioritized');
-    return Object.values(counts).reduce((a, b) => a + b, 0);
+  /** Waiting work of a flow, timers not counted: what back-pressure is measured on (engine/backlog.ts). */
+  backlog(flowId: string): Promise<number> {
+    return this.#backlog.of(flowId);
   }
 
   /** Each live subscription member of a flow's source nodes, in every process: state and problem. */
@@ -336,31 +359,53 @@ export class Engine {
   }
 
   /** Keeps this process's workers in line with the deployments. */
-  async #follow(change: { flowId: string; revision?: number }): Promise<void> {
+  async #follow(change: DeploymentChange): Promise<void> {
     if (this.#closed) return;
     // The deployed revision's plan must outlive `plansSec`: every process refreshes its TTL at
     // each resync, so only superseded and undeployed revisions expire (plansSec after the last
     // refresh). Before, it expired plansSec after its deploy, and a process started later found
     // a deployed flow without a plan.
-    if (change.revision !== undefined) await this.#plans.touch(change.flowId, change.revision).catch(() => undefined);
+    const deployment = deployedOf(change);
+    if (deployment !== undefined) await this.#plans.touch(change.flowId, deployment).catch(() => undefined);
+    await this.#ensureTimetables(change);
     // Subscriptions before workers: an undeployed flow's members stop emitting before it drains.
     await this.#syncSubscriptions(change);
     if (this.options.workers === false) return;
     const running = this.#workers.get(change.flowId);
-    if (change.revision !== undefined && !running) {
+    if ((change.revision !== undefined || change.draining) && !running) {
       this.#workers.set(change.flowId, detachedFromCaller(() => this.#startWorker(change.flowId)));
-    } else if (change.revision === undefined && running) {
+    }
+    if (change.draining) this.#drains.start(change.flowId);
+    else if (change.revision === undefined && running) {
+      // Drained (by any process): nothing is left, so this closes at once.
       this.#workers.delete(change.flowId);
       await running.drainAndClose();
     }
   }
 
-  async #syncSubscriptions(change: { flowId: string; revision?: number }): Promise<void> {
+  /** Deploy and undeploy are resumable: each re-read repairs the timetables a crash left half-done. */
+  async #ensureTimetables(change: DeploymentChange): Promise<void> {
+    try {
+      const deployment = deployedOf(change);
+      if (deployment === undefined) return await this.#timetables.stop(change.flowId);
+      const { flowId } = change;
+      const { plan } = await this.#plans.load(flowId, deployment);
+      await this.#timetables.ensure(plan, async () => {
+        const current = await this.#deployments.current(flowId);
+        return current !== undefined && deploymentOf(current) === deployment;
+      });
+    } catch (error) {
+      this.log.warn({ flowId: change.flowId, err: (error as Error).message }, 'could not check the flow\'s schedulers; the next re-read tries again');
+    }
+  }
+
+  async #syncSubscriptions(change: DeploymentChange): Promise<void> {
     if (!this.#subscriptions) return;
     let plan: Plan | undefined;
-    if (change.revision !== undefined) {
+    const deployment = deployedOf(change);
+    if (deployment !== undefined) {
       try {
-        plan = (await this.#plans.load(change.flowId, change.revision)).plan;
+        plan = (await this.#plans.load(change.flowId, deployment)).plan;
       } catch (error) {
         // Left as they are; the next resync (seconds) tries again.
         this.log.warn({ flowId: change.flowId, revision: change.revision, err: (error as Error).message }, 'could not load the deployed plan for its subscriptions');
@@ -388,6 +433,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     await this.#deployments.stop();
+    await this.#drains.stop();
     await this.#subscriptions?.stopAll();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));

@@ -8,7 +8,7 @@ import type { Job } from 'bullmq';
 import type { TraceError } from '../flows/trace-events';
 import { deadLetterOf, type DeadLetterService } from './dead-letter-service';
 import type { Delivery } from './delivery';
-import { nodeOf } from './plan';
+import { deploymentOf, nodeOf } from './plan';
 import type { PlanStore } from './plans';
 import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
@@ -25,7 +25,7 @@ export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLett
     }
     const { message, revision, node: nodeId, port } = job.data;
     const flowId = message.meta.flowId;
-    const plan = await deps.plans.load(flowId, revision).then((l) => l.plan).catch(() => undefined);
+    const plan = await deps.plans.load(flowId, deploymentOf(job.data)).then((l) => l.plan).catch(() => undefined);
     const nodeType = (plan && nodeOf(plan, nodeId)?.type) ?? 'unknown';
     const error: TraceError = { kind: /stalled/i.test(reason) ? 'stalled' : 'permanent', message: reason.slice(0, 2_000) };
     const attempts = Math.max(1, job.attemptsMade);
@@ -33,7 +33,8 @@ export function failedJobHandler(deps: { plans: PlanStore; deadLetters: DeadLett
     if (!(await deps.runs.isSettled(flowId, job.id!))) {
       const added = await deps.deadLetters.add(deadLetterOf(job, { nodeType, error, attempts, failedAt: job.finishedOn ?? Date.now() }));
       if (added) await deps.tracer.emit('node:dead-lettered', { ...base, at: Date.now(), deadLetterId: job.id!, error, attempts });
-      const settled = await deps.runs.settle(flowId, { jobId: job.id!, runId: message.runId, outcome: 'dead-lettered' });
+      // Whatever it reserved and enqueued before it failed still settles; what it never enqueued is undone.
+      const settled = await deps.runs.settle(flowId, { jobId: job.id!, runId: message.runId, outcome: 'dead-lettered', enqueued: false });
       if (settled.finished) await deps.tracer.runFinished(flowId, settled.finished);
     }
     await job.remove().catch(() => undefined);

@@ -4,6 +4,7 @@
  * back-pressure — the flow's backlog past its bound — ingest refuses with a retry hint instead of
  * queueing without limit.
  */
+import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Message } from '../nodes/runtime';
@@ -97,30 +98,55 @@ export interface IngestDeps {
 
 const MIN_RETRY_AFTER_SEC = 1;
 
+/**
+ * An intake marker (keys.ingested) holds the run id once the message is enqueued, and this prefix
+ * plus the run id while an ingest claims the key: a crash before enqueueing leaves a claim, which
+ * the caller's retry completes instead of being told "duplicate" of a message never enqueued.
+ */
+const CLAIMING = '~';
+
 export async function ingest(deps: IngestDeps, plan: Plan, request: IngestRequest): Promise<IngestResult> {
   const node = nodeOf(plan, request.nodeId);
   if (!node || !sourceOf(deps.sources, node, request.kind)) {
     throw new UnknownSourceError(`flow "${plan.flowId}" has no ${request.kind} node "${request.nodeId}"`);
   }
-  const ingestedKey = request.idempotencyKey === undefined ? undefined : deps.keys.ingested(plan.flowId, node.id, keyHash(request.idempotencyKey));
+  const key = request.idempotencyKey;
+  const ingestedKey = key === undefined ? undefined : deps.keys.ingested(plan.flowId, node.id, keyHash(key));
   if (ingestedKey) {
     const earlier = await deps.redis.get(ingestedKey);
-    if (earlier !== null) return { runId: earlier, duplicate: true };
+    if (earlier !== null && !earlier.startsWith(CLAIMING)) return { runId: earlier, duplicate: true };
   }
   const backlog = await deps.backlog(plan.flowId);
   if (backlog >= plan.backlogLimit) {
     throw new BackpressureError(plan.flowId, backlog, plan.backlogLimit, Math.max(MIN_RETRY_AFTER_SEC, Math.ceil(backlog / plan.backlogLimit)));
   }
-  const id = sourceMessageId(plan.flowId, node.id, request.idempotencyKey);
-  await startSourceRun(deps, plan, node.id, { id, payload: request.payload ?? null, ...(request.attrs && { attrs: request.attrs }) });
-  // Marked only once enqueued: a crash before this line makes the caller's retry enqueue the
-  // same job id again (a no-op), never lose the message behind a "seen it" marker.
-  if (ingestedKey) {
-    const ttl = node.policy.idempotency?.ttlSec ?? deps.retention.idempotencySec;
-    const won = await deps.redis.set(ingestedKey, id, 'EX', ttl, 'NX');
-    if (won === null) return { runId: (await deps.redis.get(ingestedKey)) ?? id, duplicate: true };
+  const source = { payload: request.payload ?? null, ...(request.attrs && { attrs: request.attrs }) };
+  if (!ingestedKey || key === undefined) {
+    const id = sourceMessageId(plan.flowId, node.id);
+    await startSourceRun(deps, plan, node.id, { id, ...source });
+    return { runId: id, duplicate: false };
   }
-  return { runId: id, duplicate: false };
+  const ttl = node.policy.idempotency?.ttlSec ?? deps.retention.idempotencySec;
+  for (;;) {
+    // The message id derives from the key AND this marker's generation: once the marker expired,
+    // the key is new work with a new id. Derived from the key alone, it hit the first delivery's
+    // done marker (which lives much longer) and was acknowledged, then silently dropped.
+    const fresh = sourceMessageId(plan.flowId, node.id, `${key}\u0000${randomUUID()}`);
+    if ((await deps.redis.set(ingestedKey, `${CLAIMING}${fresh}`, 'EX', ttl, 'NX')) !== null) {
+      await startSourceRun(deps, plan, node.id, { id: fresh, ...source });
+      await deps.redis.set(ingestedKey, fresh, 'KEEPTTL', 'XX');
+      return { runId: fresh, duplicate: false };
+    }
+    const held = await deps.redis.get(ingestedKey);
+    if (held === null) continue; // expired in between: claim again
+    if (!held.startsWith(CLAIMING)) return { runId: held, duplicate: true };
+    // Claimed, not yet enqueued: that ingest is under way or crashed before enqueueing. Starting
+    // the same id again is a no-op if it got there; if not, this caller's message is the one.
+    const id = held.slice(CLAIMING.length);
+    const first = await startSourceRun(deps, plan, node.id, { id, ...source });
+    await deps.redis.set(ingestedKey, id, 'KEEPTTL', 'XX');
+    return { runId: id, duplicate: !first };
+  }
 }
 
 /**
@@ -145,7 +171,7 @@ export async function startSourceRun(
     payload: source.payload,
     meta: { flowId: plan.flowId, revision: plan.revision, port: TRIGGER_PORT, startedAt, ...(source.attrs && { attrs: source.attrs }) },
   };
-  const first = await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, nodeId, messageId: id, startedAt });
+  const first = await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, deployment: plan.deployment, nodeId, messageId: id, startedAt });
   const job = deliveryJob(plan, { node: nodeId, port: TRIGGER_PORT }, message, deps.retention);
   await deps.queue(plan.flowId).add(job.name, job.data, job.opts);
   if (first) {

@@ -21,9 +21,9 @@ export class Keys {
     return `${this.prefix}:{${flowId}}`;
   }
 
-  /** JSON of the compiled plan of one revision. */
-  plan(flowId: string, revision: number): string {
-    return `${this.flow(flowId)}:plan:${revision}`;
+  /** JSON of the compiled plan of one deployment (`Plan.deployment`; a bare revision before those existed). */
+  plan(flowId: string, deployment: string): string {
+    return `${this.flow(flowId)}:plan:${deployment}`;
   }
 
 
@@ -32,12 +32,26 @@ export class Keys {
     return `${this.prefix}:deployments`;
   }
 
+  /**
+   * Hash flowId → since (ms) of every undeployed flow whose queue is not yet empty: every engine
+   * process with workers drains it (engine/deployments.ts). At most one field per flow, removed
+   * once drained.
+   */
+  draining(): string {
+    return `${this.prefix}:draining`;
+  }
+
   /** Marker that a job ran to its end (outputs enqueued, run accounted): outlives BullMQ's job. */
   done(flowId: string, jobId: string): string {
     return `${this.flow(flowId)}:done:${jobId}`;
   }
 
-  /** How many downstream deliveries a job reserved in its run before enqueueing them (once per job). */
+  /** BullMQ's hash of one job of the flow's queue (BullMQ names it `<prefix>:<queue name>:<job id>`). */
+  job(flowId: string, jobId: string): string {
+    return `${this.prefix}:${this.queueName(flowId)}:${jobId}`;
+  }
+
+  /** The downstream deliveries (set of their job ids) a job reserved in its run before enqueueing them. */
   reserved(flowId: string, jobId: string): string {
     return `${this.flow(flowId)}:reserved:${jobId}`;
   }
@@ -55,6 +69,11 @@ export class Keys {
   /** Marker that a keyed emission (`Emission.key`) went downstream, holding the job that sent it. */
   emitted(flowId: string, messageId: string): string {
     return `${this.flow(flowId)}:emitted:${messageId}`;
+  }
+
+  /** Sorted set: timer job id → due time (ms) of the flow's pending timers (engine/backlog.ts). */
+  timers(flowId: string): string {
+    return `${this.flow(flowId)}:timers`;
   }
 
   /** Marker that a webhook already accepted an idempotency header, holding the run id. */

@@ -1,8 +1,15 @@
 /**
  * A deployed flow compiled into what the engine needs per message: for each node its type,
  * defaulted config, effective policy and where each output port leads. A plan is stored per
- * revision, so messages in flight finish on the revision they started on after a redeploy.
+ * deployment, so messages in flight finish on the revision they started on after a redeploy.
+ *
+ * A revision number doesn't identify a document: a flow deleted and created again starts at
+ * revision 1 again, and two servers with different data directories on one Redis each have
+ * their own revision 1. So every plan carries a deployment id, unique for all time — the revision
+ * plus a hash of the compiled content — and plans, jobs, runs and dead letters name it. Users
+ * keep seeing the revision.
  */
+import { createHash } from 'node:crypto';
 import type { Catalogue } from '../flows/catalogue';
 import type { EffectivePolicy, Category } from '../flows/policy';
 import type { Problem } from '../flows/problems';
@@ -32,6 +39,8 @@ export interface PlanNode {
 export interface Plan {
   flowId: string;
   revision: number;
+  /** `<revision>.<content hash>`: which plan exactly (see the module doc). */
+  deployment: string;
   name: string;
   compiledAt: number;
   nodes: Record<string, PlanNode>;
@@ -71,15 +80,24 @@ export function compilePlan(doc: unknown, revision: number, catalogue: Catalogue
     };
   }
   for (const edge of flow.edges) nodes[edge.from.node]!.outputs[edge.from.port]!.push({ node: edge.to.node, port: edge.to.port });
-  return {
-    flowId: flow.id,
-    revision,
-    name: flow.name,
-    compiledAt: now,
-    nodes,
-    backlogLimit: flow.settings?.backlogLimit ?? DEFAULT_BACKLOG_LIMIT,
-  };
+  const content = { flowId: flow.id, revision, name: flow.name, nodes, backlogLimit: flow.settings?.backlogLimit ?? DEFAULT_BACKLOG_LIMIT };
+  return { ...content, deployment: deploymentId(content), compiledAt: now };
 }
+
+/**
+ * The deployment id of compiled content: the same content deployed again (a repeated deploy, a
+ * process repairing a half-done one) has the same id; any difference gives another.
+ */
+function deploymentId(content: Omit<Plan, 'deployment' | 'compiledAt'>): string {
+  const hash = createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 16);
+  return `${content.revision}.${hash}`;
+}
+
+/**
+ * The deployment a job or record names; one written before deployment ids existed names only
+ * its revision, and its plan is stored under that.
+ */
+export const deploymentOf = (record: { revision: number; deployment?: string }): string => record.deployment ?? String(record.revision);
 
 /** The node `id` of a plan, or undefined — own properties only, whatever the id. */
 export const nodeOf = (plan: Plan, id: string): PlanNode | undefined => (Object.hasOwn(plan.nodes, id) ? plan.nodes[id] : undefined);

@@ -1,7 +1,8 @@
 /**
- * Plans by revision, stored in Redis so any worker process — on any machine — runs exactly what
- * was deployed, and cached in memory (a revision's plan never changes) together with what each
- * node compiled for it (expressions, user schemas).
+ * Plans by deployment id (plan.ts), stored in Redis so any worker process — on any machine — runs
+ * exactly what was deployed, and cached in memory (a deployment's plan never changes: it is
+ * stored only if absent, and its id hashes its content) together with what each node compiled
+ * for it (expressions, user schemas).
  */
 import type { Redis } from 'ioredis';
 import { compileExpression, type CompiledExpression } from '../flows/expression';
@@ -21,7 +22,7 @@ export interface LoadedPlan {
 
 const MAX_CACHED_PLANS = 256;
 
-/** Raised when a delivery names a revision whose plan is gone (expired long after its deploy). */
+/** Raised when a delivery names a deployment whose plan is gone (expired long after its deploy). */
 export class PlanMissingError extends Error {
   override readonly name = 'PlanMissingError';
 }
@@ -35,20 +36,22 @@ export class PlanStore {
     private readonly ttlSec: number,
   ) {}
 
+  /** Stores the plan unless its deployment is stored already (then the same content): never overwritten. */
   async save(plan: Plan): Promise<void> {
-    await this.redis.set(this.keys.plan(plan.flowId, plan.revision), JSON.stringify(plan), 'EX', this.ttlSec);
+    const key = this.keys.plan(plan.flowId, plan.deployment);
+    if ((await this.redis.set(key, JSON.stringify(plan), 'EX', this.ttlSec, 'NX')) === null) await this.redis.expire(key, this.ttlSec);
   }
 
-  /** Keeps a revision's plan alive as long as messages may still run on it. */
-  async touch(flowId: string, revision: number): Promise<void> {
-    await this.redis.expire(this.keys.plan(flowId, revision), this.ttlSec);
+  /** Keeps a deployment's plan alive as long as messages may still run on it. */
+  async touch(flowId: string, deployment: string): Promise<void> {
+    await this.redis.expire(this.keys.plan(flowId, deployment), this.ttlSec);
   }
 
-  load(flowId: string, revision: number): Promise<LoadedPlan> {
-    const id = `${flowId}@${revision}`;
+  load(flowId: string, deployment: string): Promise<LoadedPlan> {
+    const id = `${flowId}@${deployment}`;
     let loaded = this.#cache.get(id);
     if (!loaded) {
-      loaded = this.#fetch(flowId, revision);
+      loaded = this.#fetch(flowId, deployment);
       loaded.catch(() => this.#cache.delete(id));
       this.#cache.set(id, loaded);
       if (this.#cache.size > MAX_CACHED_PLANS) this.#cache.delete(this.#cache.keys().next().value!);
@@ -56,9 +59,9 @@ export class PlanStore {
     return loaded;
   }
 
-  async #fetch(flowId: string, revision: number): Promise<LoadedPlan> {
-    const json = await this.redis.get(this.keys.plan(flowId, revision));
-    if (json === null) throw new PlanMissingError(`no plan for revision ${revision} of flow "${flowId}"`);
+  async #fetch(flowId: string, deployment: string): Promise<LoadedPlan> {
+    const json = await this.redis.get(this.keys.plan(flowId, deployment));
+    if (json === null) throw new PlanMissingError(`no plan for deployment ${deployment} of flow "${flowId}"`);
     const plan = JSON.parse(json) as Plan;
     const caches = new Map<string, NodeCache>();
     return {

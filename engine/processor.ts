@@ -3,7 +3,9 @@
  *
  * Order of a delivery, and why:
  * 1. settled already? → nothing to do (a re-run after a crash that happened after the end);
- * 2. idempotency key already processed? → skipped, traced;
+ * 2. idempotency key claimed, atomically, with a lease (stores/idempotency.ts): already processed?
+ *    → skipped, traced; being run by another delivery? → wait (delayed, no attempt used) and look
+ *    again; the lease is released whenever the node does not complete (SETTLE then sets the marker);
  * 3. circuit open? → wait (delayed, no attempt used);
  * 4. run with a timeout;
  * 5. keyed outputs (`Emission.key`) claimed, those another job sent dropped as duplicates;
@@ -24,7 +26,7 @@ import { classify, NodeTimeoutError, type Failure } from './classify';
 import { createNodeContext, type ContextParts } from './context';
 import { deliveriesOf, emissionIds, type Delivery, type DeliveryJob } from './delivery';
 import { keyHash } from './message-id';
-import { nodeOf, type Plan, type PlanNode } from './plan';
+import { deploymentOf, nodeOf, type Plan, type PlanNode } from './plan';
 import { cachedExpression, type LoadedPlan, type PlanStore } from './plans';
 import { bindingsOf } from '../nodes/shared/bindings';
 import type { Retention } from './retention';
@@ -35,6 +37,15 @@ import type { RunStore } from './stores/runs';
 import type { Tracer } from './tracer';
 import { isTickJob, type Timetables, type TickOutcome } from './sources';
 import { KeyedEmissions } from './stores/keyed-emissions';
+import { IdempotencyClaims } from './stores/idempotency';
+
+/**
+ * An idempotency lease outlives the node's timeout by this much: the outputs are enqueued and
+ * the delivery settled after the node returns. A holder that crashed frees the key when it ends.
+ */
+const LEASE_MARGIN_MS = 30_000;
+/** How often a delivery whose key another holds looks again, at most. */
+const HELD_RECHECK_MS = 1_000;
 
 export interface ProcessorDeps {
   plans: PlanStore;
@@ -72,6 +83,7 @@ async function withTimeout<T>(timeoutMs: number, work: (signal: AbortSignal) => 
 export function createProcessor(deps: ProcessorDeps) {
   const { runs, tracer } = deps;
   const keyed = new KeyedEmissions(deps.context.redis, deps.context.keys, deps.retention);
+  const claims = new IdempotencyClaims(deps.context.redis, deps.context.keys);
 
   /** Ends a delivery: its outputs counted into the run, enqueued, and the delivery settled. */
   async function finish(
@@ -83,10 +95,10 @@ export function createProcessor(deps: ProcessorDeps) {
   ): Promise<void> {
     const { message } = job.data;
     if (outputs.length > 0) {
-      await runs.reserve(plan.flowId, { jobId: job.id!, runId: message.runId, children: outputs.length });
+      await runs.reserve(plan.flowId, { jobId: job.id!, runId: message.runId, children: outputs.map((o) => o.opts.jobId) });
       await deps.enqueue(plan.flowId, outputs);
     }
-    const settled = await runs.settle(plan.flowId, { jobId: job.id!, runId: message.runId, outcome, ...(idempotency && { idempotency }) });
+    const settled = await runs.settle(plan.flowId, { jobId: job.id!, runId: message.runId, outcome, enqueued: outputs.length > 0, ...(idempotency && { idempotency }) });
     if (settled.finished) await tracer.runFinished(plan.flowId, settled.finished);
   }
 
@@ -121,7 +133,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const { message, revision } = job.data;
     const flowId = message.meta.flowId;
     if (await runs.isSettled(flowId, job.id!)) return;
-    const loaded = await deps.plans.load(flowId, revision);
+    const loaded = await deps.plans.load(flowId, deploymentOf(job.data));
     const { plan } = loaded;
     const node = nodeOf(plan, job.data.node);
     const runtime = node && deps.runtimes.get(node.type);
@@ -154,6 +166,73 @@ export function createProcessor(deps: ProcessorDeps) {
     const cache = loaded.nodeCache(node.id);
     let idempotency: { nodeId: string; keyHash: string; ttlSec: number } | undefined;
     let idempotencyKey = `${flowId}:${node.id}:${message.id}`;
+    // Steps 3–5, under the idempotency claim when the node has a key.
+    const execute = async (): Promise<void> => {
+      const breaker = node.policy.circuitBreaker;
+      let probe = false;
+      if (breaker) {
+        const grant = await deps.breakers.acquire(flowId, node.id, breaker);
+        if (!grant.allowed) {
+          const error = { kind: 'circuit-open' as const, message: `circuit open until ${new Date(grant.retryAt).toISOString()}` };
+          await tracer.emit('node:retrying', { ...base, at: Date.now(), error, delayMs: grant.retryAt - Date.now(), nextAttemptAt: grant.retryAt });
+          await job.moveToDelayed(grant.retryAt, token);
+          throw new DelayedError();
+        }
+        probe = grant.probe;
+      }
+
+      await tracer.emit('node:started', { ...base, at: Date.now(), input: tracer.preview(message.payload) });
+      const started = Date.now();
+      let emissions: Emission[];
+      let noted: { result: unknown } | undefined;
+      const note = (result: unknown) => (noted = { result });
+      try {
+        emissions = await withTimeout(node.policy.timeoutMs, (signal) =>
+          runtime.run(
+            createNodeContext(deps.context, { flowId, revision, plan, node, runId: message.runId, messageId: message.id, attempt: base.attempt, idempotencyKey, signal, cache, note }),
+            message,
+          ),
+        );
+      } catch (error) {
+        const failure = classify(error);
+        const durationMs = Date.now() - started;
+        if (breaker && failure.transient) await deps.breakers.record(flowId, node.id, breaker, { ok: false, probe });
+        else if (breaker && probe) await deps.breakers.record(flowId, node.id, breaker, { ok: true, probe });
+        const maxAttempts = job.opts.attempts ?? 1;
+        if (failure.transient && base.attempt < maxAttempts) {
+          const delayMs = Math.max(retryDelay(node.policy.retry.backoff, base.attempt), failure.retryAfterMs ?? 0);
+          await tracer.emit('node:failed', { ...base, at: Date.now(), durationMs, error: failure.error, outcome: 'retry' });
+          await tracer.emit('node:retrying', { ...base, at: Date.now(), error: failure.error, delayMs, nextAttemptAt: Date.now() + delayMs });
+          throw new RetryLater(failure.error.message, delayMs);
+        }
+        await onFinalFailure(loaded, node, job, failure, base, durationMs);
+        return;
+      }
+      if (breaker) await deps.breakers.record(flowId, node.id, breaker, { ok: true, probe });
+      const ids = emissionIds(node, message, emissions);
+      let outputs: DeliveryJob[];
+      try {
+        outputs = deliveriesOf(plan, node, message, emissions, deps.retention, ids);
+      } catch (error) {
+        await onFinalFailure(loaded, node, job, classify(error), base, Date.now() - started);
+        return;
+      }
+      let sent = emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, preview: tracer.preview(e.payload) }));
+      if (emissions.some((e) => e.key !== undefined)) {
+        // Keyed outputs go downstream once (Emission.key): those another job sent are duplicates.
+        const owned = await keyed.claim(flowId, job.id!, ids);
+        outputs = firstOwned(outputs, owned, (o) => o.data.message.id, (o) => o.opts.jobId);
+        sent = firstOwned(sent, owned, (o) => o.messageId, (o) => o.messageId);
+      }
+      await tracer.emit('node:completed', {
+        ...base,
+        at: Date.now(),
+        durationMs: Date.now() - started,
+        outputs: sent,
+        ...(noted && { result: tracer.preview(noted.result) }),
+      });
+      await finish(plan, job, outputs, 'completed', idempotency);
+    };
     if (node.policy.idempotency) {
       const started = Date.now();
       try {
@@ -165,77 +244,27 @@ export function createProcessor(deps: ProcessorDeps) {
         return;
       }
       idempotency = { nodeId: node.id, keyHash: keyHash(idempotencyKey), ttlSec: node.policy.idempotency.ttlSec };
-      if (await runs.hasIdempotencyMarker(flowId, node.id, idempotency.keyHash)) {
+      const claim = await claims.claim(flowId, node.id, idempotency.keyHash, job.id!, node.policy.timeoutMs + LEASE_MARGIN_MS);
+      if (!claim.claimed && claim.duplicate) {
         await tracer.emit('node:skipped', { ...base, at: Date.now(), reason: 'duplicate', idempotencyKey });
         await finish(plan, job, [], 'skipped');
         return;
       }
-    }
-
-    const breaker = node.policy.circuitBreaker;
-    let probe = false;
-    if (breaker) {
-      const grant = await deps.breakers.acquire(flowId, node.id, breaker);
-      if (!grant.allowed) {
-        const error = { kind: 'circuit-open' as const, message: `circuit open until ${new Date(grant.retryAt).toISOString()}` };
-        await tracer.emit('node:retrying', { ...base, at: Date.now(), error, delayMs: grant.retryAt - Date.now(), nextAttemptAt: grant.retryAt });
-        await job.moveToDelayed(grant.retryAt, token);
+      if (!claim.claimed) {
+        // Another delivery is running the node under this key: once it ends, this one is a
+        // duplicate (it completed) or runs (it failed and released the key).
+        await job.moveToDelayed(Date.now() + Math.min(Math.max(claim.heldForMs, 50), HELD_RECHECK_MS), token);
         throw new DelayedError();
       }
-      probe = grant.probe;
-    }
-
-    await tracer.emit('node:started', { ...base, at: Date.now(), input: tracer.preview(message.payload) });
-    const started = Date.now();
-    let emissions: Emission[];
-    let noted: { result: unknown } | undefined;
-    const note = (result: unknown) => (noted = { result });
-    try {
-      emissions = await withTimeout(node.policy.timeoutMs, (signal) =>
-        runtime.run(
-          createNodeContext(deps.context, { flowId, revision, plan, node, runId: message.runId, messageId: message.id, attempt: base.attempt, idempotencyKey, signal, cache, note }),
-          message,
-        ),
-      );
-    } catch (error) {
-      const failure = classify(error);
-      const durationMs = Date.now() - started;
-      if (breaker && failure.transient) await deps.breakers.record(flowId, node.id, breaker, { ok: false, probe });
-      else if (breaker && probe) await deps.breakers.record(flowId, node.id, breaker, { ok: true, probe });
-      const maxAttempts = job.opts.attempts ?? 1;
-      if (failure.transient && base.attempt < maxAttempts) {
-        const delayMs = Math.max(retryDelay(node.policy.retry.backoff, base.attempt), failure.retryAfterMs ?? 0);
-        await tracer.emit('node:failed', { ...base, at: Date.now(), durationMs, error: failure.error, outcome: 'retry' });
-        await tracer.emit('node:retrying', { ...base, at: Date.now(), error: failure.error, delayMs, nextAttemptAt: Date.now() + delayMs });
-        throw new RetryLater(failure.error.message, delayMs);
+      const held = idempotency.keyHash;
+      try {
+        return await execute();
+      } finally {
+        // After a completed settle the marker is the job id already, and this changes nothing.
+        await claims.release(flowId, node.id, held, job.id!).catch(() => undefined);
       }
-      await onFinalFailure(loaded, node, job, failure, base, durationMs);
-      return;
     }
-    if (breaker) await deps.breakers.record(flowId, node.id, breaker, { ok: true, probe });
-    const ids = emissionIds(node, message, emissions);
-    let outputs: DeliveryJob[];
-    try {
-      outputs = deliveriesOf(plan, node, message, emissions, deps.retention, ids);
-    } catch (error) {
-      await onFinalFailure(loaded, node, job, classify(error), base, Date.now() - started);
-      return;
-    }
-    let sent = emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, preview: tracer.preview(e.payload) }));
-    if (emissions.some((e) => e.key !== undefined)) {
-      // Keyed outputs go downstream once (Emission.key): those another job sent are duplicates.
-      const owned = await keyed.claim(flowId, job.id!, ids);
-      outputs = firstOwned(outputs, owned, (o) => o.data.message.id, (o) => o.opts.jobId);
-      sent = firstOwned(sent, owned, (o) => o.messageId, (o) => o.messageId);
-    }
-    await tracer.emit('node:completed', {
-      ...base,
-      at: Date.now(),
-      durationMs: Date.now() - started,
-      outputs: sent,
-      ...(noted && { result: tracer.preview(noted.result) }),
-    });
-    await finish(plan, job, outputs, 'completed', idempotency);
+    return execute();
   };
 }
 

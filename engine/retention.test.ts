@@ -160,7 +160,14 @@ describe('when a flow runs under small retention settings', () => {
     expect(runIds).toHaveLength(RETENTION.runs.maxPerFlow);
     const keys = await allKeys(engine, redis);
     const runRecords = [...keys.keys()].filter((k) => k.startsWith(`${engine.keys.prefix}:{${FLOW}}:run:`));
-    expect(runRecords.sort()).toEqual(runIds.flatMap((id) => [engine.keys.run(FLOW, id), engine.keys.runEvents(FLOW, id)]).sort());
+    const indexed = new Set(runIds.flatMap((id) => [engine.keys.run(FLOW, id), engine.keys.runEvents(FLOW, id)]));
+    expect(runRecords.filter((k) => indexed.has(k))).toHaveLength(indexed.size);
+    // A run trimmed while still in flight kept its record to record its finish — flagged, and
+    // kept only briefly after it.
+    for (const key of runRecords.filter((k) => !indexed.has(k) && !k.endsWith(':events'))) {
+      expect(await redis.hmget(key, 'trimmed', 'status')).toEqual(['1', expect.stringMatching(/^(completed|failed)$/)]);
+      expect(await redis.ttl(key)).toBeLessThanOrEqual(RETENTION.completedJobs.ageSec);
+    }
     for (const id of runIds) expect(await redis.llen(engine.keys.runEvents(FLOW, id))).toBeLessThanOrEqual(RETENTION.runs.maxEventsPerRun);
     // Completed jobs: BullMQ keeps 3 of the 37 deliveries.
     expect(await engine.queue(FLOW).getCompletedCount()).toBe(RETENTION.completedJobs.count);
@@ -197,9 +204,9 @@ describe('when a flow runs under small retention settings', () => {
     const engine = await t.start({ retention: RETENTION, logger: capturedLogger().logger });
     const redis = t.redis.redis;
     await engine.credentials.put('crm', { type: 'http-bearer', token: 'retention-test-token' });
-    await engine.deploy(keepFlow(receiver.origin, 1), 1);
-    await engine.deploy(keepFlow(receiver.origin, 2), 2);
-    const [plan1, plan2] = [engine.keys.plan(FLOW, 1), engine.keys.plan(FLOW, 2)];
+    const deployed1 = await engine.deploy(keepFlow(receiver.origin, 1), 1);
+    const deployed2 = await engine.deploy(keepFlow(receiver.origin, 2), 2);
+    const [plan1, plan2] = [engine.keys.plan(FLOW, deployed1.deployment), engine.keys.plan(FLOW, deployed2.deployment)];
     // As if both were deployed long ago: 30 s left of their TTL.
     await redis.expire(plan1, 30);
     await redis.expire(plan2, 30);

@@ -166,3 +166,20 @@ describe('when no engine ran while ticks fell due', () => {
     expect(during()).toEqual([{ scheduledAt: iso(pending), catchUp: true, hello: 'world' }]);
   }, 40_000);
 });
+
+describe('when a deploy stopped between marking the flow deployed and creating its schedulers', () => {
+  const t = useEngines();
+
+  it('has the scheduler back at the next re-read of the deployments, and ticks', async () => {
+    const { origin, got } = await receiver(t).then((r) => ({ origin: r.origin, got: () => r.got }));
+    const engine = await t.start();
+    await engine.deploy(scheduleFlow(origin, { everyMs: 1_000 }), 1);
+    // What a crash (or a Redis error) right after the deployments hash was written leaves.
+    await engine.queue(FLOW).removeJobScheduler(SCHEDULER);
+    const before = got().length;
+
+    await eventually(async () => (await engine.queue(FLOW).getJobScheduler(SCHEDULER)) !== undefined, 'the scheduler re-established', 15_000);
+    await eventually(() => got().length > before + 1, 'ticks after the repair');
+    expect((await engine.queue(FLOW).getJobScheduler(SCHEDULER))?.every).toBe(1_000);
+  });
+});

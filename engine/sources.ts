@@ -12,7 +12,10 @@
  *
  * Lifecycle: the process that deploys upserts the plan's schedulers (a redeploy updates their
  * timetable and template; an unchanged interval keeps its phase) and removes those of nodes gone
- * or disabled; undeploy removes them all before the flow drains.
+ * or disabled; undeploy removes them all before the flow drains. Both are resumable: every engine
+ * process checks them at each re-read of the deployments (`ensure`, seconds) and repairs what a
+ * crash or a Redis error half-way left — a deployed flow without its schedulers, or an undeployed
+ * one with them.
  *
  * Missed ticks. While no worker runs, the pending job waits, overdue, and no later iteration is
  * produced. A tick that fires more than `misfireMs` after its time therefore stands for ticks
@@ -55,6 +58,8 @@ export interface Tick {
   node: string;
   /** The revision deployed when the scheduler was last upserted; a tick runs on the deployed one. */
   revision: number;
+  /** The deployment (`Plan.deployment`) it was upserted for: tells a repair what to compare. */
+  deployment?: string;
   /** A catch-up enqueued by a deploy names the overdue time; a scheduler's job has it in its id. */
   scheduledAt?: number;
   catchUp?: true;
@@ -110,13 +115,35 @@ export class Timetables {
       const id = schedulerId(node.id);
       wanted.add(id);
       if (timetable.missed === 'run-once') await this.#catchUp(plan, node, id);
-      const tick: Tick = { tick: true, flowId: plan.flowId, node: node.id, revision: plan.revision };
+      const tick: Tick = { tick: true, flowId: plan.flowId, node: node.id, revision: plan.revision, deployment: plan.deployment };
       // The queue is typed by deliveries; a tick travels on it under its own job name.
       await queue.upsertJobScheduler(id, repeatOf(timetable), { name: TICK_JOB_NAME, data: tick as unknown as Delivery, opts: this.#tickOpts() });
     }
     for (const scheduler of await queue.getJobSchedulers()) {
       if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.has(scheduler.key)) await queue.removeJobScheduler(scheduler.key);
     }
+  }
+
+  /**
+   * At every re-read of the deployments: `plan`'s schedulers as `sync` leaves them, repaired only
+   * when they are not (one read when all is well). `stillDeployed` is asked before a repair, so
+   * that a re-read that raced a newer deploy doesn't put an older timetable back.
+   */
+  async ensure(plan: Plan, stillDeployed: () => Promise<boolean>): Promise<void> {
+    const schedulers = new Map((await this.deps.queue(plan.flowId).getJobSchedulers()).filter((s) => s.key.startsWith(SCHEDULER_PREFIX)).map((s) => [s.key, s]));
+    const wanted = this.#nodes(plan);
+    const intact =
+      schedulers.size === wanted.length &&
+      wanted.every(({ node, timetable }) => {
+        const s = schedulers.get(schedulerId(node.id));
+        const repeat = repeatOf(timetable);
+        const tick = s?.template?.data as Partial<Tick> | undefined;
+        return s !== undefined && tick?.deployment === plan.deployment && s.every === repeat.every && s.pattern === repeat.pattern && s.tz === repeat.tz;
+      });
+    if (intact || !(await stillDeployed())) return;
+    // Also met while a deploy is still under way in another process: both syncs come to the same.
+    this.deps.log.info({ flowId: plan.flowId, revision: plan.revision }, 'schedulers of the deployed flow re-established');
+    await this.sync(plan);
   }
 
   /** On undeploy: no more ticks. Ticks already taken find the flow undeployed and start nothing. */

@@ -107,7 +107,7 @@ export class Subscriptions {
         if (current) await this.#stopFlow(flowId, current);
         return;
       }
-      if (current?.plan.revision === plan.revision) return;
+      if (current?.plan.deployment === plan.deployment) return;
       if (current) await this.#stopFlow(flowId, current);
       const nodes = sourceNodes(plan, this.deps.sources, 'subscription');
       if (nodes.length === 0) return;

@@ -16,6 +16,8 @@ export interface TimerDeps {
   runs: RunStore;
   retention: Retention;
   queue(flowId: string): Queue<Delivery>;
+  /** Registers a timer job, so that back-pressure does not count it as work waiting (engine/backlog.ts). */
+  timer(flowId: string, jobId: string, atMs: number): Promise<void>;
 }
 
 export function timersFor(deps: TimerDeps, plan: Plan, nodeId: string) {
@@ -29,8 +31,9 @@ export function timersFor(deps: TimerDeps, plan: Plan, nodeId: string) {
         payload: null,
         meta: { flowId: plan.flowId, revision: plan.revision, port: TIMER_PORT, startedAt, attrs: { timer: { key, payload: payload ?? null } } },
       };
-      await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, nodeId, messageId: id, startedAt });
+      await deps.runs.startRun(plan.flowId, { runId: id, revision: plan.revision, deployment: plan.deployment, nodeId, messageId: id, startedAt });
       const job = deliveryJob(plan, { node: nodeId, port: TIMER_PORT }, message, deps.retention);
+      await deps.timer(plan.flowId, job.opts.jobId, atMs);
       await deps.queue(plan.flowId).add(job.name, job.data, { ...job.opts, delay: Math.max(0, atMs - Date.now()) });
     },
   };

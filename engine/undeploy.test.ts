@@ -89,7 +89,7 @@ describe('when a flow is undeployed while messages are in flight', () => {
     const counts = await engine.queue(FLOW).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
     // The plan of the revision stays (with its TTL) for whatever still needs it.
-    const plan = engine.keys.plan(FLOW, 1);
+    const plan = engine.keys.plan(FLOW, (await engine.runs.listRuns(FLOW, { offset: 0, limit: 1 })).items[0]!.deployment!);
     expect(await t.redis.redis.exists(plan)).toBe(1);
     expect(await t.redis.redis.ttl(plan)).toBeGreaterThan(0);
   });
@@ -159,6 +159,28 @@ describe('when deployments change', () => {
   });
 });
 
+describe('when the process that undeploys a flow does not drain it', () => {
+  const t = useEngines();
+
+  it('is drained by a process started later, which then ends the draining state and lets go of the flow', async () => {
+    const receiver = await gatedReceiver(t);
+    // Nothing in this process runs deliveries: as good as a process that died after undeploying.
+    const api = await t.start({ workers: false });
+    await api.deploy(intake(1, receiver.origin), 1);
+    for (let i = 0; i < 3; i++) await api.ingest(FLOW, { nodeId: 'hook', payload: { i }, idempotencyKey: `late-${i}` });
+    expect(await api.undeploy(FLOW)).toBe(true);
+    expect(await api.deployed()).toEqual(new Map());
+
+    await t.start(); // never saw the flow deployed
+
+    await eventually(() => receiver.effects.length === 3, 'the messages acknowledged before the undeploy at the sink');
+    expect(indices(receiver.effects, 1)).toEqual(range(3));
+    await eventually(async () => (await t.redis.redis.hlen(api.keys.draining())) === 0, 'the draining state ended');
+    await eventually(async () => (await workersOf(api)) === 0, 'the worker closed after the drain');
+    expect(await api.deployed()).toEqual(new Map());
+  });
+});
+
 describe('when another engine process runs on the same Redis', () => {
   const t = useEngines();
   const processes = useWorkerProcesses();
@@ -196,7 +218,9 @@ describe('when another engine process runs on the same Redis', () => {
 
     await api.undeploy(FLOW);
     await eventually(async () => (await workersOf(api)) === 0, 'the worker process letting go of the flow');
-    expect(notices).toEqual([{ flowId: FLOW, revision: 1 }, { flowId: FLOW }]);
+    // Undeployed (draining), then drained by the worker process.
+    await eventually(() => notices.length === 3, 'the drained notice');
+    expect(notices).toEqual([{ flowId: FLOW, revision: 1, deployment: expect.stringMatching(/^1\./) }, { flowId: FLOW, draining: true }, { flowId: FLOW }]);
   });
 
   it('lets go of an undeployed flow at its next re-read even when it missed the notice', async () => {

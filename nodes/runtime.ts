@@ -163,6 +163,12 @@ export interface NodeContext<C = Record<string, unknown>> {
    * id and node): HTTP nodes send it as `Idempotency-Key`.
    */
   readonly idempotencyKey: string;
+  /**
+   * Seconds a delivery of this node that failed for good can still be replayed from the dead
+   * letters (their TTL): state a replay resumes from (a saga's progress) must live at least this
+   * long after the delivery's last attempt.
+   */
+  readonly replayableSec: number;
 }
 
 /**

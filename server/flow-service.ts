@@ -155,15 +155,19 @@ export class FlowService {
     return this.store.exists(id);
   }
 
-  /** Deploys the latest revision, or an earlier one (rollback). No-op when it is already deployed. */
+  /**
+   * Deploys the latest revision, or an earlier one (rollback). `changed: false` when that very
+   * plan was deployed already — the deploy still runs, so it repairs one a crash left half-done;
+   * the same revision number with other content (a flow deleted and created again) is a change.
+   */
   async deploy(id: string, revision?: number): Promise<DeployResult> {
     const record = revision === undefined ? await this.store.get(id) : await this.store.revision(id, revision);
     if (!record) throw notFound(revision === undefined ? `no flow "${id}"` : `flow "${id}" has no revision ${revision}`);
-    if ((await this.engine.deployed()).get(id) === record.revision) return { flowId: id, revision: record.revision, changed: false };
     const problems = await this.problemsOf(record.doc);
     if (problems.length > 0) throw new HttpError(422, 'Unprocessable flow', `revision ${record.revision} of "${id}" has ${problems.length} problem(s)`, { problems });
-    await this.engine.deploy(record.doc, record.revision);
-    return { flowId: id, revision: record.revision, changed: true };
+    const before = (await this.engine.deployments()).get(id)?.deployment;
+    const plan = await this.engine.deploy(record.doc, record.revision);
+    return { flowId: id, revision: record.revision, changed: plan.deployment !== before };
   }
 
   async undeploy(id: string): Promise<boolean> {

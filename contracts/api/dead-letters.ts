@@ -16,6 +16,7 @@ export const DeadLetterSchema = Type.Object({
   id: Type.String({ description: 'the id of the delivery job that failed' }),
   flowId: Type.String(),
   revision: Type.Integer(),
+  deployment: Type.Optional(Type.String({ description: 'the plan the delivery ran on; absent in letters from before deployment ids' })),
   nodeId: Type.String(),
   nodeType: Type.String(),
   port: Type.String({ description: 'the input port the message arrived on' }),
@@ -39,6 +40,7 @@ export type ReplayResult = Static<typeof ReplayResultSchema>;
 export const ReplayAllResultSchema = Type.Object({
   replayed: Type.Array(ReplayResultSchema),
   refused: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })),
+  remaining: Type.Integer({ description: "letters left: replay-all stops where the flow's backlog bound is reached" }),
 });
 export type ReplayAllResult = Static<typeof ReplayAllResultSchema>;
 

@@ -12,6 +12,7 @@ export const RunSummarySchema = Type.Object({
   flowId: Type.String(),
   runId: Type.String(),
   revision: Type.Integer(),
+  deployment: Type.Optional(Type.String({ description: 'the plan it started on (revision.hash, unique for all time); absent for runs from before deployment ids and recreated ones' })),
   nodeId: Type.String({ description: "the source node that started it ('' when a replay recreated the run)" }),
   messageId: Type.String(),
   status: Choice(RUN_STATUSES),
@@ -25,6 +26,9 @@ export const RunSummarySchema = Type.Object({
   skipped: Type.Integer(),
   dropped: Type.Integer(),
   recreated: Type.Optional(Type.Literal(true, { description: "the run's record had expired and a dead-letter replay recreated it (counts start there)" })),
+  trimmed: Type.Optional(
+    Type.Literal(true, { description: 'trimmed off the runs index (more than maxPerFlow newer runs) while in flight: its record was kept so it records its finish, but listings no longer show it' }),
+  ),
 });
 export type RunSummary = Static<typeof RunSummarySchema>;
 

@@ -7,8 +7,6 @@
  * Index entries whose letter expired are removed lazily, when a read meets them.
  */
 import type { Redis } from 'ioredis';
-import type { TraceError } from '../../flows/trace-events';
-import type { Message } from '../../nodes/runtime';
 import type { Keys } from '../keys';
 import type { Retention } from '../retention';
 import { createLogger, type Pino } from '../logger';
@@ -169,13 +167,15 @@ export class DeadLetterStore {
 
   /**
    * Ids of a flow's letters, oldest first (the order to replay them in), for replay-all and
-   * discard-all; optionally only one node's, and at most `limit`.
+   * discard-all; optionally only one node's, at most `limit` after skipping `offset` of them.
    */
-  async ids(flowId: string, filter: { nodeId?: string; limit?: number } = {}): Promise<string[]> {
+  async ids(flowId: string, filter: { nodeId?: string; offset?: number; limit?: number } = {}): Promise<string[]> {
+    const offset = filter.offset ?? 0;
     const limit = filter.limit ?? Number.POSITIVE_INFINITY;
     const index = this.keys.deadLetters(flowId);
     const out: string[] = [];
-    for (let start = 0; out.length < limit; start += BATCH) {
+    // Without a node filter, ranks are the offset: start there.
+    for (let start = filter.nodeId === undefined ? offset : 0; out.length < limit + (filter.nodeId === undefined ? 0 : offset); start += BATCH) {
       const ids = await this.redis.zrange(index, start, start + BATCH - 1);
       if (ids.length === 0) break;
       if (filter.nodeId === undefined) out.push(...ids);
@@ -185,7 +185,7 @@ export class DeadLetterStore {
         start -= pruned; // pruned entries shifted the ranks after them
       }
     }
-    return out.slice(0, limit);
+    return filter.nodeId === undefined ? out.slice(0, limit) : out.slice(offset, offset + limit);
   }
 
   private async listByNode(flowId: string, nodeId: string, offset: number, limit: number, scanLimit: number): Promise<DeadLetterPage> {

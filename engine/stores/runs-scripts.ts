@@ -11,11 +11,12 @@ import { LuaScript, trimIndexTo } from './script';
  *   KEYS[2] the flow's runs index (sorted set runId → startedAt)
  *   ARGV[1] flowId   ARGV[2] runId   ARGV[3] revision   ARGV[4] nodeId   ARGV[5] messageId
  *   ARGV[6] startedAt (ms)   ARGV[7] run TTL (s)   ARGV[8] runs kept per flow
+ *   ARGV[9] deployment ('' when unknown)
  *
  * Output:
  *   {0}                  the run already exists: nothing changed
- *   {1, runId, runId, …} created; then the ids trimmed off the index (oldest first), whose hash
- *                        and events the caller deletes (their key names come from keys.ts)
+ *   {1, runId, runId, …} created; then the ids trimmed off the index (oldest first), which the
+ *                        caller hands to TRIM_RUNS (their key names come from keys.ts)
  */
 export const START_RUN = new LuaScript(
   'startRun',
@@ -24,6 +25,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 redis.call('HSET', KEYS[1], 'flowId', ARGV[1], 'runId', ARGV[2], 'revision', ARGV[3], 'nodeId', ARGV[4],
   'messageId', ARGV[5], 'startedAt', ARGV[6], 'status', 'running', 'pending', 1, 'completed', 0,
   'failed', 0, 'deadLettered', 0, 'skipped', 0, 'dropped', 0)
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'deployment', ARGV[9]) end
 redis.call('EXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[2], ARGV[6], ARGV[2])
 -- Capped below; the TTL only reaps the index of a flow that stopped starting runs.
@@ -32,35 +34,84 @@ redis.call('EXPIRE', KEYS[2], ARGV[7])
 );
 
 /**
+ * Deletes the records of runs trimmed off the index — only those that finished. A run still in
+ * flight keeps its record, flagged `trimmed`, so that it records its events and its finish (SETTLE
+ * then keeps it only briefly). Deleting it, as before, lost the finish of every run in flight
+ * once more than the cap were.
+ *
+ * Input:
+ *   KEYS[2i-1] run hash, KEYS[2i] run events list, for each trimmed run
+ *
+ * Output: how many runs were deleted
+ */
+export const TRIM_RUNS = new LuaScript(
+  'trimRuns',
+  `
+local deleted = 0
+for i = 1, #KEYS, 2 do
+  if redis.call('HGET', KEYS[i], 'status') == 'running' then
+    redis.call('HSET', KEYS[i], 'trimmed', 1)
+  else
+    redis.call('UNLINK', KEYS[i], KEYS[i + 1])
+    deleted = deleted + 1
+  end
+end
+return deleted
+`,
+);
+
+/**
  * Reserves a job's downstream deliveries in its run before they are enqueued, so that a child
- * that settles before its parent can't take the run's pending count to zero. Once per job.
+ * that settles before its parent can't take the run's pending count to zero. The reservation is
+ * the set of the children's job ids, not a count: a re-run after a crash between reserving and
+ * enqueueing may emit other outputs (a node that isn't deterministic). Its children are added;
+ * children of the earlier reservation it doesn't emit again are dropped — and uncounted — when
+ * they were never enqueued (no BullMQ job and no done marker: the crash came before the
+ * enqueue), and kept when they were (they will settle, or did). So the run counts what was
+ * actually enqueued.
  *
  * Input:
  *   KEYS[1] done marker of the job
- *   KEYS[2] reservation marker of the job
+ *   KEYS[2] reservation of the job (set of child job ids)
  *   KEYS[3] run hash
  *   KEYS[4] run events list
- *   ARGV[1] children   ARGV[2] reservation TTL (s)   ARGV[3] run TTL (s)
+ *   KEYS[4+2i-1], KEYS[4+2i]: BullMQ job hash and done marker of the i-th candidate to drop
+ *   ARGV[1] reservation TTL (s)   ARGV[2] run TTL (s)   ARGV[3] n, the number of child ids
+ *   ARGV[4..3+n] the child job ids   ARGV[4+n..] the candidates to drop (earlier children not in this list)
  *
  * Output:
- *   {0, reserved, pending}  already reserved (reserved = the earlier count) or already settled
- *                           (reserved = 0): nothing changed
- *   {1, reserved, pending}  reserved
- *   {3, reserved, 0}        reserved (marker set), but the run's hash is gone: nothing counted
+ *   {0, reserved, pending}  already settled (reserved = 0), or reserved before: the earlier
+ *                           reservation brought in line with this one (reserved = its size now)
+ *   {1, reserved, pending}  reserved for the first time
+ *   {3, reserved, 0}        reserved, but the run's hash is gone: nothing counted
  */
 export const RESERVE = new LuaScript(
   'reserve',
   `
 local function pending() return tonumber(redis.call('HGET', KEYS[3], 'pending') or '0') end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0, 0, pending()} end
-local before = redis.call('GET', KEYS[2])
-if before then return {0, tonumber(before), pending()} end
-redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
-if redis.call('EXISTS', KEYS[3]) == 0 then return {3, tonumber(ARGV[1]), 0} end
-local now = redis.call('HINCRBY', KEYS[3], 'pending', tonumber(ARGV[1]))
-redis.call('EXPIRE', KEYS[3], ARGV[3])
-redis.call('EXPIRE', KEYS[4], ARGV[3])
-return {1, tonumber(ARGV[1]), now}
+local kind = redis.call('TYPE', KEYS[2]).ok
+-- A count, written before reservations were sets: kept as it was.
+if kind == 'string' then return {0, tonumber(redis.call('GET', KEYS[2])), pending()} end
+local firstTime = kind == 'none'
+local delta = 0
+local n = tonumber(ARGV[3])
+for i = 4, 3 + n do delta = delta + redis.call('SADD', KEYS[2], ARGV[i]) end
+for i = 4 + n, #ARGV do
+  local k = 4 + 2 * (i - 3 - n)
+  if redis.call('EXISTS', KEYS[k - 1]) == 0 and redis.call('EXISTS', KEYS[k]) == 0 then
+    delta = delta - redis.call('SREM', KEYS[2], ARGV[i])
+  end
+end
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+local reserved = redis.call('SCARD', KEYS[2])
+if redis.call('EXISTS', KEYS[3]) == 0 then return {3, reserved, 0} end
+local now = pending()
+if delta ~= 0 then now = redis.call('HINCRBY', KEYS[3], 'pending', delta) end
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+redis.call('EXPIRE', KEYS[4], ARGV[2])
+if firstTime then return {1, reserved, now} end
+return {0, reserved, now}
 `,
 );
 
@@ -75,7 +126,10 @@ return {1, tonumber(ARGV[1]), now}
  *   KEYS[5] idempotency marker (optional)
  *   ARGV[1] jobId   ARGV[2] children enqueued and not reserved   ARGV[3] outcome counter field
  *   ARGV[4] now (ms)   ARGV[5] done-marker TTL (s)   ARGV[6] run TTL (s)
- *   ARGV[7] idempotency TTL (s, with KEYS[5])
+ *   ARGV[7] TTL (s) of a run trimmed off the index once it finished
+ *   ARGV[8] idempotency TTL (s, with KEYS[5])
+ *   ARGV[9] '1' when the job enqueued nothing this time (then an earlier reservation must be
+ *           brought in line first: RESERVE with no children)
  *
  * Output:
  *   {0, pending}              already settled: nothing changed
@@ -83,6 +137,8 @@ return {1, tonumber(ARGV[1]), now}
  *   {2, pending, f, v, f, v…} settled, and this settle finished the run: its hash follows
  *   {3, 0}                    settled (markers set), but the run's hash is gone (trimmed or
  *                             expired), so there is nothing to count in
+ *   {4, 0}                    not settled: ARGV[9] is '1' and an earlier reservation of the job
+ *                             exists (a re-run that now emits nothing); RESERVE it, then settle
  */
 export const SETTLE = new LuaScript(
   'settle',
@@ -90,9 +146,10 @@ export const SETTLE = new LuaScript(
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return {0, tonumber(redis.call('HGET', KEYS[2], 'pending') or '0')}
 end
+if ARGV[9] == '1' and redis.call('TYPE', KEYS[4]).ok == 'set' and redis.call('SCARD', KEYS[4]) > 0 then return {4, 0} end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[5])
 redis.call('DEL', KEYS[4])
-if #KEYS >= 5 then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[7]) end
+if #KEYS >= 5 then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[8]) end
 if redis.call('EXISTS', KEYS[2]) == 0 then return {3, 0} end
 local pending = redis.call('HINCRBY', KEYS[2], 'pending', tonumber(ARGV[2]) - 1)
 redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
@@ -105,6 +162,11 @@ local bad = tonumber(redis.call('HGET', KEYS[2], 'failed') or '0')
 local status = 'failed'
 if bad == 0 then status = 'completed' end
 redis.call('HSET', KEYS[2], 'status', status, 'finishedAt', ARGV[4])
+-- Off the index, nothing counts it against the cap: kept long enough to be looked at, no longer.
+if redis.call('HGET', KEYS[2], 'trimmed') == '1' then
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+  redis.call('EXPIRE', KEYS[3], ARGV[7])
+end
 local out = {2, pending}
 local all = redis.call('HGETALL', KEYS[2])
 for i = 1, #all do out[i + 2] = all[i] end

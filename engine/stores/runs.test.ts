@@ -78,15 +78,15 @@ describe('RunStore', () => {
     it('keeps children that settle first from finishing the run, and reserves once', async () => {
       const runs = store();
       await runs.startRun(FLOW, start('r1'));
-      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 2 })).toEqual({ first: true, reserved: 2, pending: 3 });
+      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: ['a', 'b'] })).toEqual({ first: true, reserved: 2, pending: 3 });
       // A re-run after a crash between reserve and settle must not count the children twice.
-      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 2 })).toEqual({ first: false, reserved: 2, pending: 3 });
+      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: ['a', 'b'] })).toEqual({ first: false, reserved: 2, pending: 3 });
       const a = await runs.settle(FLOW, { jobId: 'a', runId: 'r1', outcome: 'completed' });
       const b = await runs.settle(FLOW, { jobId: 'b', runId: 'r1', outcome: 'completed' });
       expect([a.pending, b.pending, a.finished, b.finished]).toEqual([2, 1, undefined, undefined]);
       const src = await runs.settle(FLOW, { jobId: 'src', runId: 'r1', outcome: 'completed' });
       expect(src.finished).toMatchObject({ status: 'completed', completed: 3, pending: 0 });
-      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 2 })).toEqual({ first: false, reserved: 0, pending: 0 });
+      expect(await runs.reserve(FLOW, { jobId: 'src', runId: 'r1', children: ['a', 'b'] })).toEqual({ first: false, reserved: 0, pending: 0 });
       expect(await t.redis.exists(new Keys(t.prefix).reserved(FLOW, 'src'))).toBe(0);
     });
   });
@@ -96,7 +96,7 @@ describe('RunStore', () => {
       const one = store();
       const two = store(retentionWith(), t.connection());
       await one.startRun(FLOW, start('r1'));
-      await one.reserve(FLOW, { jobId: 'src', runId: 'r1', children: 50 });
+      await one.reserve(FLOW, { jobId: 'src', runId: 'r1', children: Array.from({ length: 50 }, (_, i) => `c${i}`) });
       await one.settle(FLOW, { jobId: 'src', runId: 'r1', outcome: 'completed' });
       // Every child settled twice, once from each connection, all at once.
       const results = await Promise.all(
@@ -125,12 +125,13 @@ describe('RunStore', () => {
   });
 
   describe('when the runs index passes its cap', () => {
-    it('keeps the newest runs and deletes the trimmed runs\' hash and events', async () => {
+    it('keeps the newest runs and deletes the trimmed runs\' hash and events once they finished', async () => {
       const runs = store(retentionWith({ runs: { maxPerFlow: 3 } }));
       const keys = new Keys(t.prefix);
       for (let i = 0; i < 5; i++) {
         await runs.startRun(FLOW, start(`r${i}`, T0 + i));
         await runs.recordEvent(event(`r${i}`, i));
+        await runs.settle(FLOW, { jobId: `j${i}`, runId: `r${i}`, outcome: 'completed' });
       }
       expect(await t.redis.zcard(keys.runs(FLOW))).toBe(3);
       for (const id of ['r0', 'r1']) {
@@ -143,7 +144,7 @@ describe('RunStore', () => {
       expect((await runs.listRuns(FLOW, { offset: 2, limit: 2 })).items.map((r) => r.runId)).toEqual(['r2']);
     });
 
-    it('publishes the later events of a run trimmed while in flight, but stores none of them', async () => {
+    it('keeps a run trimmed while in flight, says it was trimmed, and records its events and its finish', async () => {
       const runs = store(retentionWith({ runs: { maxPerFlow: 1 } }));
       const keys = new Keys(t.prefix);
       const subscriber = t.connection();
@@ -151,12 +152,20 @@ describe('RunStore', () => {
       subscriber.on('message', (_channel: string, json: string) => received.push(JSON.parse(json)));
       await subscriber.subscribe(keys.traceChannel());
       await runs.startRun(FLOW, start('old', T0));
-      await runs.startRun(FLOW, start('new', T0 + 1)); // trims "old", still running
+      await runs.startRun(FLOW, start('new', T0 + 1)); // trims "old" off the index, still running
+      expect(await t.redis.zrange(keys.runs(FLOW), 0, -1)).toEqual(['new']);
       const late = event('old', 1);
       await runs.recordEvents([late, event('new', 2)]);
       await vi.waitFor(() => expect(received).toEqual([late, event('new', 2)]));
-      expect(await t.redis.exists(keys.runEvents(FLOW, 'old'))).toBe(0);
-      expect(await t.redis.llen(keys.runEvents(FLOW, 'new'))).toBe(1);
+      const settled = await runs.settle(FLOW, { jobId: 'j-old', runId: 'old', outcome: 'completed' });
+      expect(settled.finished).toMatchObject({ runId: 'old', status: 'completed', trimmed: true });
+      const old = await runs.getRun(FLOW, 'old');
+      expect(old?.summary).toMatchObject({ status: 'completed', completed: 1, pending: 0, trimmed: true });
+      expect(old?.events).toEqual([late]);
+      // Finished off the index, it is kept only briefly: nothing counts it against the cap.
+      expect(await t.redis.ttl(keys.run(FLOW, 'old'))).toBeLessThanOrEqual(retentionWith().completedJobs.ageSec);
+      await runs.startRun(FLOW, start('newer', T0 + 2));
+      expect(await runs.getRun(FLOW, 'new')).toMatchObject({ summary: { status: 'running', trimmed: true } });
     });
 
     it('drops runs whose record expired from the index when a listing meets them', async () => {
@@ -241,8 +250,8 @@ describe('RunStore', () => {
       for (const id of ['r1', 'r2', 'r3']) {
         await runs.startRun(FLOW, start(id, T0 + Number(id.slice(1))));
         await runs.recordEvent(event(id, 1));
-        await runs.reserve(FLOW, { jobId: `${id}-src`, runId: id, children: 1 });
-        await runs.reserve(FLOW, { jobId: `${id}-open`, runId: id, children: 1 });
+        await runs.reserve(FLOW, { jobId: `${id}-src`, runId: id, children: [`${id}-child`] });
+        await runs.reserve(FLOW, { jobId: `${id}-open`, runId: id, children: [`${id}-next`] });
         await runs.settle(FLOW, { jobId: `${id}-src`, runId: id, outcome: 'completed', idempotency: { nodeId: 'n', keyHash: id, ttlSec: 60 } });
         await runs.settle(FLOW, { jobId: `${id}-child`, runId: id, outcome: 'dead-lettered' });
         await runs.reopen(FLOW, id, 1, { token: `${id}-replay` });

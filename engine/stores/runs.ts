@@ -10,7 +10,8 @@
  *
  * Retention: run hashes and event lists live `retention.runs.ttlSec` (refreshed while the run
  * moves), events are capped at `maxEventsPerRun`, the runs index at `maxPerFlow` (the oldest go,
- * with their keys), done markers live `doneMarkersSec`.
+ * with their keys once finished; one still in flight keeps its record, flagged `trimmed`, until it
+ * finishes and for `completedJobs.ageSec` after), done markers live `doneMarkersSec`.
  */
 import type { Redis } from 'ioredis';
 import type { TraceEvent } from '../../flows/trace-events';
@@ -18,7 +19,7 @@ import type { Keys } from '../keys';
 import type { Retention } from '../retention';
 import { checkPage, type Page } from './page';
 import { PRUNE_INDEX, pairsToRecord, pipelineResults } from './script';
-import { APPEND_EVENTS, REOPEN, RESERVE, SETTLE, START_RUN } from './runs-scripts';
+import { APPEND_EVENTS, REOPEN, RESERVE, SETTLE, START_RUN, TRIM_RUNS } from './runs-scripts';
 import type { RunStatus, RunSummary } from '../../contracts/api/runs';
 
 /** A run's hash, numbers parsed: the API's RunSummary (contracts/api/runs.ts). */
@@ -27,6 +28,7 @@ export type { RunStatus, RunSummary } from '../../contracts/api/runs';
 export interface StartRun {
   runId: string;
   revision: number;
+  deployment?: string;
   nodeId: string;
   messageId: string;
   startedAt: number;
@@ -52,20 +54,25 @@ export interface Settle {
   idempotency?: { nodeId: string; keyHash: string; ttlSec: number };
   /** When it happened (finishedAt if this settle finishes the run). Default `Date.now()`. */
   now?: number;
+  /**
+   * False when the job enqueued nothing this time: an earlier execution's reservation (a crash
+   * between reserving and enqueueing) is then undone before the settle counts.
+   */
+  enqueued?: boolean;
 }
 
 export interface Reserve {
   /** The job that is about to enqueue its downstream deliveries. */
   jobId: string;
   runId: string;
-  /** How many deliveries it is about to enqueue. */
-  children: number;
+  /** The job ids of the deliveries it is about to enqueue (none: an earlier reservation is undone). */
+  children: readonly string[];
 }
 
 export interface ReserveResult {
-  /** False when the job had reserved (or settled) before: nothing changed. */
+  /** False when the job had reserved (or settled) before. */
   first: boolean;
-  /** The count reserved for this job: this call's, or the earlier one's (0 when settled). */
+  /** Deliveries reserved for this job now (0 when settled): see RESERVE in runs-scripts.ts. */
   reserved: number;
   pending: number;
   /** The run's record was trimmed or expired: the marker was set, nothing was counted. */
@@ -146,7 +153,9 @@ export function parseRunSummary(hash: Record<string, string>): RunSummary | unde
     summary.finishedAt = int(hash.finishedAt);
     summary.durationMs = summary.finishedAt - startedAt;
   }
+  if (hash.deployment !== undefined) summary.deployment = hash.deployment;
   if (hash.recreated === '1') summary.recreated = true;
+  if (hash.trimmed === '1') summary.trimmed = true;
   return summary;
 }
 
@@ -167,26 +176,36 @@ export class RunStore {
     const reply = (await START_RUN.run(
       this.redis,
       [this.keys.run(flowId, run.runId), this.keys.runs(flowId)],
-      [flowId, run.runId, run.revision, run.nodeId, run.messageId, run.startedAt, ttlSec, maxPerFlow],
+      [flowId, run.runId, run.revision, run.nodeId, run.messageId, run.startedAt, ttlSec, maxPerFlow, run.deployment ?? ''],
     )) as [number, ...string[]];
     const [created, ...trimmed] = reply;
     // Outside the script so key names come from keys.ts only; a crash before this leaves keys
     // that still expire with their TTL.
-    await this.deleteRuns(flowId, trimmed);
+    await this.trimRuns(flowId, trimmed);
     return created === 1;
   }
 
   /**
-   * Adds `children` to the run's pending deliveries before job `jobId` enqueues them. Once per
-   * job: a re-run after a crash (reserved, maybe enqueued, not settled) changes nothing and gets
-   * the earlier count back; so does a job that has settled.
+   * Counts the deliveries job `jobId` is about to enqueue into the run's pending ones. Idempotent
+   * per job, and a re-run after a crash (reserved, maybe enqueued, not settled) that emits other
+   * outputs is brought in line with what is actually enqueued (RESERVE in runs-scripts.ts).
    */
   async reserve(flowId: string, r: Reserve): Promise<ReserveResult> {
-    checkCount('reserve: children', r.children);
+    const reservation = this.keys.reserved(flowId, r.jobId);
+    // Earlier children this call doesn't name: dropped if they were never enqueued.
+    const earlier = (await this.redis.type(reservation)) === 'set' ? await this.redis.smembers(reservation) : [];
+    const named = new Set(r.children);
+    const candidates = earlier.filter((id) => !named.has(id));
     const [code, reserved, pending] = (await RESERVE.run(
       this.redis,
-      [this.keys.done(flowId, r.jobId), this.keys.reserved(flowId, r.jobId), this.keys.run(flowId, r.runId), this.keys.runEvents(flowId, r.runId)],
-      [r.children, this.retention.doneMarkersSec, this.retention.runs.ttlSec],
+      [
+        this.keys.done(flowId, r.jobId),
+        reservation,
+        this.keys.run(flowId, r.runId),
+        this.keys.runEvents(flowId, r.runId),
+        ...candidates.flatMap((id) => [this.keys.job(flowId, id), this.keys.done(flowId, id)]),
+      ],
+      [this.retention.doneMarkersSec, this.retention.runs.ttlSec, named.size, ...named, ...candidates],
     )) as [number, number, number];
     if (code === 3) return { first: true, reserved, pending: 0, runMissing: true };
     return { first: code === 1, reserved, pending };
@@ -216,14 +235,22 @@ export class RunStore {
       s.now ?? Date.now(),
       this.retention.doneMarkersSec,
       this.retention.runs.ttlSec,
+      Math.min(this.retention.runs.ttlSec, this.retention.completedJobs.ageSec),
+      s.idempotency ? s.idempotency.ttlSec : 0,
+      s.enqueued === false ? '1' : '0',
     ];
     if (s.idempotency) {
       const ttl = s.idempotency.ttlSec;
       if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`settle: idempotency ttlSec must be a positive integer, got ${ttl}`);
       keys.push(this.keys.idempotency(flowId, s.idempotency.nodeId, s.idempotency.keyHash));
-      args.push(ttl);
     }
-    const [code, pending, ...hash] = (await SETTLE.run(this.redis, keys, args)) as [number, number, ...string[]];
+    let [code, pending, ...hash] = (await SETTLE.run(this.redis, keys, args)) as [number, number, ...string[]];
+    if (code === 4) {
+      // A re-run that now enqueues nothing: its earlier reservation is undone first.
+      await this.reserve(flowId, { jobId: s.jobId, runId: s.runId, children: [] });
+      args[args.length - 1] = '0';
+      [code, pending, ...hash] = (await SETTLE.run(this.redis, keys, args)) as [number, number, ...string[]];
+    }
     if (code === 0) return { first: false, pending };
     if (code === 3) return { first: true, pending: 0, runMissing: true };
     if (code === 1) return { first: true, pending };
@@ -238,7 +265,9 @@ export class RunStore {
 
   /** Whether node `nodeId` already processed the idempotency key with hash `keyHash` within its TTL. */
   async hasIdempotencyMarker(flowId: string, nodeId: string, keyHash: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.idempotency(flowId, nodeId, keyHash))) === 1;
+    const marker = await this.redis.get(this.keys.idempotency(flowId, nodeId, keyHash));
+    // `~…` is a running delivery's lease (stores/idempotency.ts), not a processed key.
+    return marker !== null && !marker.startsWith('~');
   }
 
   /**
@@ -272,9 +301,8 @@ export class RunStore {
 
   /**
    * Appends trace events to their runs and publishes each on the trace channel, in order. Events
-   * of a run no longer kept (trimmed off the index, or expired) are published but not stored:
-   * storing them would recreate, for every run trimmed while still in flight, an events list the
-   * runs cap no longer counts — with a backlog past `maxPerFlow`, that is every run.
+   * of a run no longer kept (finished and trimmed, or expired) are published but not stored:
+   * storing them would recreate an events list nothing counts against a cap.
    */
   async recordEvents(events: readonly TraceEvent[]): Promise<void> {
     if (events.length === 0) return;
@@ -332,10 +360,11 @@ export class RunStore {
     return { summary, events: events.map((json) => JSON.parse(json) as TraceEvent) };
   }
 
-  private async deleteRuns(flowId: string, runIds: readonly string[]): Promise<void> {
+  /** Runs trimmed off the index: deleted when finished, flagged `trimmed` while in flight (TRIM_RUNS). */
+  private async trimRuns(flowId: string, runIds: readonly string[]): Promise<void> {
     for (let i = 0; i < runIds.length; i += 500) {
       const chunk = runIds.slice(i, i + 500);
-      await this.redis.unlink(...chunk.flatMap((id) => [this.keys.run(flowId, id), this.keys.runEvents(flowId, id)]));
+      await TRIM_RUNS.run(this.redis, chunk.flatMap((id) => [this.keys.run(flowId, id), this.keys.runEvents(flowId, id)]), []);
     }
   }
 }

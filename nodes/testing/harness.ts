@@ -148,6 +148,8 @@ export async function deployNode<C>(runtime: NodeRuntime<C>, options: DeployOpti
         http,
         dataDir,
         idempotencyKey: m.idempotencyKey ?? `${HARNESS_FLOW_ID}:${nodeId}:${id}`,
+        // The engine's default dead-letter TTL (engine/retention.ts), which nodes/ may not import.
+        replayableSec: 30 * 86_400,
       };
       const before = logs.length;
       const emissions = await runtime.run(ctx, message);

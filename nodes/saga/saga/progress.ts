@@ -8,11 +8,12 @@ import type { Message, NodeContext } from '../../runtime';
 import type { SagaConfig } from './spec';
 
 /**
- * How long progress is kept: long enough for a saga stuck in the dead letters to be looked at
- * and replayed after a weekend. Past it, a replay starts the saga over (with the same idempotency
- * keys, so receivers that still remember them answer what they answered before).
+ * How long progress is kept beyond the dead letters' own TTL (`ctx.replayableSec`): a saga is
+ * dead-lettered only after its retries, which run after its last save, so the progress must
+ * outlive the letter by at least that long — a week covers any retry policy a person would set.
+ * A replay on the letter's last day then still resumes instead of re-running completed steps.
  */
-export const PROGRESS_TTL_SEC = 7 * 86_400;
+export const PROGRESS_MARGIN_SEC = 7 * 86_400;
 
 /** Why a step (or compensation) failed for good. */
 export interface StepError {
@@ -56,7 +57,7 @@ export async function loadProgress(ctx: NodeContext<SagaConfig>, message: Messag
 }
 
 export async function saveProgress(ctx: NodeContext<SagaConfig>, message: Message, progress: SagaProgress): Promise<void> {
-  await ctx.state.set(keyOf(message), progress, PROGRESS_TTL_SEC);
+  await ctx.state.set(keyOf(message), progress, ctx.replayableSec + PROGRESS_MARGIN_SEC);
 }
 
 /** `$steps` and the `steps` of an emission: name → `{ status, body }` (or `{ error }`). */

@@ -226,4 +226,21 @@ describe('when a compensation keeps failing', () => {
     expect(service.raw('/a/undo')).toBe(0);
     expect((await progressOf(engine, letter.message.id))?.phase).toBe('compensating');
   });
+
+  it('does keep a stuck saga\'s progress at least as long as the dead letter that can replay it', async () => {
+    const service = await services.start();
+    const { origin } = service;
+    service.answer('/b', () => ({ status: 422, body: { reason: 'refused' } }));
+    service.answer('/a/undo', () => ({ status: 404, body: { reason: 'no such charge' } }));
+    const engine = await t.start({ retention: { deadLetters: { maxPerFlow: 100, ttlSec: 60 * 86_400 } } });
+    await engine.deploy(sagaFlow(['a', 'b'].map((name) => step(origin, name))), 1);
+    await engine.trigger(FLOW, 'in', { order: 9 });
+
+    const letter = await eventually(async () => (await engine.deadLetters.list(FLOW)).items[0], 'the stuck saga in the dead letters');
+    const letterTtl = await engine.redis.ttl(engine.keys.deadLetter(FLOW, letter.id));
+    const progressTtl = await engine.redis.ttl(engine.keys.nodeState(FLOW, SAGA, `progress:${letter.message.id}`));
+    expect(letterTtl).toBeGreaterThan(59 * 86_400);
+    // A replay on the letter's last day still finds what was done: no completed step runs again.
+    expect(progressTtl).toBeGreaterThanOrEqual(letterTtl);
+  });
 });
