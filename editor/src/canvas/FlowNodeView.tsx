@@ -7,6 +7,7 @@ import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps, ty
 import { memo, useEffect, useRef, type CSSProperties } from 'react';
 import { inputsOf, KIND_VIEWS, type EditorNodeData } from '../model/node-data';
 import { useEditorStoreApi } from '../store/context';
+import { LiveCounters } from './LiveCounters';
 
 export type FlowRFNode = Node<EditorNodeData, 'tributary'>;
 
@@ -89,6 +90,7 @@ function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowRFNode>) {
           })}
         </div>
       )}
+      <LiveCounters id={id} />
       {data.problems > 0 && (
         <span className="tnode__badge" data-testid={`node-problem-${id}`} title={`${data.problems} problem${data.problems === 1 ? '' : 's'}`}>
           {data.problems}
