@@ -5,6 +5,7 @@
  */
 import { inject } from 'vitest';
 import type { FlowDocument } from '../../flows/schema';
+import { ATTACHMENTS } from '../../server/attachments';
 import { useServers, type TestServer } from '../../test/server';
 import { useBrowser, type TestBrowser } from './browser';
 import { EditorPage } from './pages/editor-page';
@@ -40,7 +41,8 @@ export function useEditorApp(): EditorApp {
       return browser.pageErrors;
     },
     async open(options: OpenOptions = {}) {
-      const server = await servers.startServer({ editorDir: inject('editorDir'), ...(options.token && { token: options.token }) });
+      // The live relay too, as `npm start` attaches it.
+      const server = await servers.startServer({ editorDir: inject('editorDir'), attachments: ATTACHMENTS, ...(options.token && { token: options.token }) });
       const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
       for (const flow of options.flows ?? []) {
         const saved = await server.api('POST', '/api/flows', flow, auth);
