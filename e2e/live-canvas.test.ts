@@ -56,4 +56,25 @@ describe('when a deployed flow runs while it is open', () => {
     expect(await live.status('greet')).toBe('ok');
     expect(await live.count('show', 'started')).toBe(0);
   });
+
+  it('says offline while the server is away, then live again, and the counts continue', async () => {
+    const hello = fixtureFlow('hello-world');
+    const { editor, server } = await t.open({ flows: [hello], open: hello.id });
+    await editor.waitForNodes(hello.nodes.map((n) => n.id));
+    expect((await server.api('POST', `/api/flows/${hello.id}/deploy`)).status).toBe(200);
+    const live = new LiveCanvas(editor.page);
+    await expect.poll(() => live.state()).toBe('live');
+    expect((await server.api('POST', `/api/flows/${hello.id}/trigger`, { node: 'greet' })).status).toBe(202);
+    await expect.poll(() => live.count('show', 'completed'), { timeout: 15_000 }).toBe(1);
+
+    const stopped = await t.stopServer(server);
+    await expect.poll(() => live.state(), { timeout: 20_000 }).toBe('offline');
+    // Runs that happen while the page can't hear about them are in the server's counts.
+    await server.engine.trigger(hello.id, 'greet', { name: 'offline' });
+    await stopped.start();
+    await expect.poll(() => live.state(), { timeout: 20_000 }).toBe('live');
+    await expect.poll(() => live.count('show', 'completed'), { timeout: 15_000 }).toBe(2);
+    expect((await server.api('POST', `/api/flows/${hello.id}/trigger`, { node: 'greet' })).status).toBe(202);
+    await expect.poll(() => live.count('show', 'completed'), { timeout: 15_000 }).toBe(3);
+  });
 });
