@@ -62,7 +62,8 @@ export function Canvas() {
         attributionPosition="bottom-center"
         ariaLabelConfig={ARIA_LABELS}
       >
-        <Background gap={16} />
+        {/* Zoomed far out the grid is a haze of dots that costs a repaint of the whole canvas per frame. */}
+        {detail === 'near' && <Background gap={16} />}
         <Controls aria-label="Zoom" />
         <MiniMap pannable zoomable ariaLabel="Overview of the flow" nodeColor={minimapColor} />
       </ReactFlow>
