@@ -28,7 +28,9 @@ const TITLES: Record<keyof NodeCounters, string> = {
 
 function LiveCountersImpl({ id }: { id: string }) {
   const live = useEditorStore((s) => s.liveNodes.get(id));
-  if (!live) return null;
+  // A node that never ran shows nothing: a strip of zeros on every node of a large flow is noise,
+  // and each one costs paint on every frame of a pan.
+  if (!live || live.status === 'idle') return null;
   const { counts, status } = live;
   return (
     <div className={`tlive is-${status}`} data-testid={`node-live-${id}`} data-status={status}>
