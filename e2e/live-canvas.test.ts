@@ -26,6 +26,8 @@ describe('when a deployed flow runs while it is open', () => {
       expect(await live.count(id, 'failed')).toBe(0);
       expect(await live.status(id)).toBe('ok');
     }
+    // The wires the messages went along flashed.
+    for (const edge of ['e1', 'e2']) expect(Number(await editor.page.getByTestId(`edge-pulse-${edge}`).getAttribute('data-pulse'))).toBeGreaterThanOrEqual(1);
     await saveScreenshot(editor.page, 'live-canvas');
 
     await editor.reload();
@@ -76,5 +78,20 @@ describe('when a deployed flow runs while it is open', () => {
     await expect.poll(() => live.count('show', 'completed'), { timeout: 15_000 }).toBe(2);
     expect((await server.api('POST', `/api/flows/${hello.id}/trigger`, { node: 'greet' })).status).toBe(202);
     await expect.poll(() => live.count('show', 'completed'), { timeout: 15_000 }).toBe(3);
+  });
+
+  it('joins with the REST token on a token-protected server', async () => {
+    const hello = fixtureFlow('hello-world');
+    const token = 'e2e-live-token-8d1e';
+    const { editor, server } = await t.open({ token, flows: [hello], open: hello.id });
+    await editor.tokenDialog.root.waitFor();
+    await editor.tokenDialog.enter(token);
+    await editor.waitForNodes(hello.nodes.map((n) => n.id));
+    const auth = { authorization: `Bearer ${token}` };
+    expect((await server.api('POST', `/api/flows/${hello.id}/deploy`, undefined, auth)).status).toBe(200);
+    const live = new LiveCanvas(editor.page);
+    await expect.poll(() => live.state()).toBe('live');
+    expect((await server.api('POST', `/api/flows/${hello.id}/trigger`, { node: 'greet' }, auth)).status).toBe(202);
+    await expect.poll(() => live.count('show', 'completed'), { timeout: 15_000 }).toBe(1);
   });
 });
