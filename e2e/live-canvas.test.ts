@@ -18,6 +18,8 @@ describe('when a deployed flow runs while it is open', () => {
     expect((await server.api('POST', `/api/flows/${hello.id}/deploy`)).status).toBe(200);
     const live = new LiveCanvas(editor.page);
     await expect.poll(() => live.state()).toBe('live');
+    // Deployed over the API, not from this page: the toolbar hears of it anyway.
+    await expect.poll(() => editor.toolbar.deployState.innerText()).toMatch(/^deployed (r|revision )1$/i);
 
     for (let i = 0; i < 2; i += 1) expect((await server.api('POST', `/api/flows/${hello.id}/trigger`, { node: 'greet' })).status).toBe(202);
     for (const id of ['greet', 'shape', 'show']) {

@@ -89,6 +89,7 @@ export function startLiveSession({ store, http, tokens, url }: LiveSessionOption
         return;
       }
       failures = 0;
+      if (state().doc?.id === forFlow) store.setState({ deployedRevision: reply.revision ?? null });
       state().setLiveConnection('live');
       void seed(forFlow, forGeneration);
     });
@@ -119,8 +120,11 @@ export function startLiveSession({ store, http, tokens, url }: LiveSessionOption
     frame ??= requestAnimationFrame(flush);
   });
   // A new revision counts its own nodes: start again from the server's counts.
+  // It may come from elsewhere (the CLI, another tab): the toolbar's deploy state follows it.
   socket.on('deployment', (notice) => {
-    if (notice.flowId === flowId) join();
+    if (notice.flowId !== flowId) return;
+    if (state().doc?.id === notice.flowId) store.setState({ deployedRevision: notice.revision ?? null });
+    join();
   });
 
   return {
