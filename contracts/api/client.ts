@@ -10,6 +10,7 @@ import type { CredentialType } from '../credentials';
 import type { CredentialInfo, CredentialStored } from './credentials';
 import type { PageOf, ProblemDocument } from './common';
 import type { DeadLetter, ReplayResult } from './dead-letters';
+import type { FlowCounters } from './counters';
 import type { Deployment } from './deployments';
 import type { DeployResult, FlowBody, FlowSummary, FlowView, ImportedFlow, UndeployResult } from './flows';
 import type { RunStarted, RunSummary, RunTrace } from './runs';
@@ -136,6 +137,7 @@ export function createApi(request: Request) {
     deploy: (id: string, revision?: number) => request<DeployResult>('POST', `${flowPath(id)}/deploy`, { body: revision === undefined ? {} : { revision } }),
     undeploy: (id: string) => request<UndeployResult>('POST', `${flowPath(id)}/undeploy`),
     deployments: () => request<Deployment[]>('GET', '/api/deployments'),
+    counters: (id: string) => request<FlowCounters>('GET', `${flowPath(id)}/counters`),
     trigger: (id: string, node: string, payload: unknown) => request<RunStarted>('POST', `${flowPath(id)}/trigger`, { body: { node, payload } }),
     listRuns: (id: string, page: { offset?: number; limit?: number } = {}) => request<PageOf<RunSummary>>('GET', `${flowPath(id)}/runs`, { query: page }),
     getRun: (runId: string) => request<RunTrace>('GET', `/api/runs/${encodeURIComponent(runId)}`),

@@ -6,6 +6,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { FlowDocumentSchema } from '../../flows/schema';
 import { CredentialBody, CredentialInfoSchema, CredentialStoredSchema } from './credentials';
 import { ProblemDocumentSchema, ProblemSchema } from './common';
+import { FlowCountersSchema } from './counters';
 import { DeadLetterSchema, ReplayAllResultSchema, ReplayResultSchema } from './dead-letters';
 import { DeploymentSchema } from './deployments';
 import { DeployResultSchema, FlowBody, FlowSummarySchema, FlowViewSchema, ImportedFlowSchema } from './flows';
@@ -32,6 +33,7 @@ export const API_COMPONENTS: Readonly<Record<string, TSchema>> = {
   ReplayResult: ReplayResultSchema,
   ReplayAllResult: ReplayAllResultSchema,
   Deployment: DeploymentSchema,
+  FlowCounters: FlowCountersSchema,
   Credential: CredentialBody,
   CredentialInfo: CredentialInfoSchema,
   CredentialStored: CredentialStoredSchema,

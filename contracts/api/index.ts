@@ -8,6 +8,7 @@ export * from './credentials';
 export * from './dead-letters';
 export * from './deployments';
 export * from './flows';
+export * from './counters';
 export * from './runs';
 export * from './system';
 export * from './components';

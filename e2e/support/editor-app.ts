@@ -3,8 +3,10 @@
  * over a real engine on the run's private Redis (fresh key prefix, temp data dir), and a fresh
  * Chromium page pointed at it. Fixture flows come from `flows/examples/` (see ./fixtures).
  */
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import type { FlowDocument } from '../../flows/schema';
+import { ATTACHMENTS } from '../../server/attachments';
+import { startApiServer, type ApiServer } from '../../server/http-server';
 import { useServers, type TestServer } from '../../test/server';
 import { useBrowser, type TestBrowser } from './browser';
 import { EditorPage } from './pages/editor-page';
@@ -21,12 +23,27 @@ export interface OpenOptions {
 export interface EditorApp extends TestBrowser {
   /** Starts a server, saves the flows, opens the editor; resolves once the page has loaded. */
   open(options?: OpenOptions): Promise<{ editor: EditorPage; server: TestServer }>;
+  /** Stops `server`'s HTTP side (its engine keeps running); `start()` brings it back on the same port. */
+  stopServer(server: TestServer): Promise<{ start(): Promise<void> }>;
 }
 
 export function useEditorApp(): EditorApp {
   const servers = useServers();
   const browser = useBrowser();
+  const restarted: ApiServer[] = [];
+  afterEach(async () => {
+    await Promise.all(restarted.splice(0).map((s) => s.close()));
+  });
   return {
+    async stopServer(server) {
+      const { port } = new URL(server.url);
+      await server.server.close();
+      return {
+        async start() {
+          restarted.push(await startApiServer(server.ctx, { host: '127.0.0.1', port: Number(port), editorDir: inject('editorDir') }, ATTACHMENTS));
+        },
+      };
+    },
     get browser() {
       return browser.browser;
     },
@@ -40,7 +57,8 @@ export function useEditorApp(): EditorApp {
       return browser.pageErrors;
     },
     async open(options: OpenOptions = {}) {
-      const server = await servers.startServer({ editorDir: inject('editorDir'), ...(options.token && { token: options.token }) });
+      // The live relay too, as `npm start` attaches it.
+      const server = await servers.startServer({ editorDir: inject('editorDir'), attachments: ATTACHMENTS, ...(options.token && { token: options.token }) });
       const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
       for (const flow of options.flows ?? []) {
         const saved = await server.api('POST', '/api/flows', flow, auth);

@@ -1,6 +1,7 @@
 /** The whole route table, in matching order. */
 import type { ServerContext } from '../context';
 import type { Route } from '../http/route';
+import { counterRoutes } from './counters';
 import { credentialRoutes } from './credentials';
 import { deadLetterRoutes } from './dead-letters';
 import { deploymentRoutes } from './deployments';
@@ -14,6 +15,7 @@ export function allRoutes(ctx: ServerContext): Route[] {
   const routes: Route[] = [];
   routes.push(...systemRoutes(ctx, () => routes), ...flowRoutes(ctx));
   routes.push(...runRoutes(ctx));
+  routes.push(...counterRoutes(ctx));
   routes.push(...deadLetterRoutes(ctx));
   routes.push(...credentialRoutes(ctx));
   routes.push(...deploymentRoutes(ctx));

@@ -4,22 +4,38 @@
  * declared at module scope; everything it draws comes from its JSON-only `data`.
  */
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
-import { memo, useEffect, type CSSProperties } from 'react';
+import { memo, useEffect, useRef, type CSSProperties } from 'react';
 import { inputsOf, KIND_VIEWS, type EditorNodeData } from '../model/node-data';
 import { useEditorStoreApi } from '../store/context';
+import { LiveCounters } from './LiveCounters';
 
 export type FlowRFNode = Node<EditorNodeData, 'tributary'>;
 
 const cls = (...names: Array<string | false>) => names.filter(Boolean).join(' ');
+
+/**
+ * Tells React Flow to re-read a node's handles when its ports change (a switch gained a case).
+ * Not on mount: React Flow measures a new node itself, in one batch for all nodes. Asking on
+ * mount too costs, per node, a DOM query over the whole canvas, a forced layout in its own
+ * animation frame and a dimensions change that re-renders the whole graph — one layout per node
+ * (1,000 nodes took 43 s to show).
+ */
+function usePortsRemeasure(id: string, portsKey: string) {
+  const updateInternals = useUpdateNodeInternals();
+  const shown = useRef(portsKey);
+  useEffect(() => {
+    if (shown.current === portsKey) return;
+    shown.current = portsKey;
+    updateInternals(id);
+  }, [id, portsKey, updateInternals]);
+}
 
 function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowRFNode>) {
   const store = useEditorStoreApi();
   const view = KIND_VIEWS[data.category];
   const inputs = inputsOf(data);
   const rows = Math.max(inputs.length, data.outputs.length);
-  const updateInternals = useUpdateNodeInternals();
-  const portsKey = `${inputs.map((p) => p.name).join(',')}|${data.outputs.map((p) => p.name).join(',')}`;
-  useEffect(() => updateInternals(id), [id, portsKey, updateInternals]);
+  usePortsRemeasure(id, `${inputs.map((p) => p.name).join(',')}|${data.outputs.map((p) => p.name).join(',')}`);
 
   return (
     <div
@@ -74,6 +90,7 @@ function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowRFNode>) {
           })}
         </div>
       )}
+      <LiveCounters id={id} />
       {data.problems > 0 && (
         <span className="tnode__badge" data-testid={`node-problem-${id}`} title={`${data.problems} problem${data.problems === 1 ? '' : 's'}`}>
           {data.problems}

@@ -28,6 +28,18 @@ function useKeyedMemo<T>() {
   };
 }
 
+/**
+ * The previous array while every element is the same object: React Flow rebuilds its
+ * connection lookup (all edges) for every new `edges` array, so a drag, which changes the
+ * document but no edge, must not hand it one.
+ */
+function useStableArray<T>(items: T[]): T[] {
+  const last = useRef(items);
+  const prev = last.current;
+  if (prev !== items && (prev.length !== items.length || items.some((item, i) => item !== prev[i]))) last.current = items;
+  return last.current;
+}
+
 const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const positionOf = (n: FlowNode) => ({ x: finite(n.position?.x), y: finite(n.position?.y) });
 
@@ -73,6 +85,7 @@ export function useFlowElements(measured: ReadonlyMap<string, Size>): { nodes: F
         const label = `Wire from ${names.get(e.from.node) ?? e.from.node} (${e.from.port}) to ${names.get(e.to.node) ?? e.to.node} (${e.to.port})`;
         return edgeMemo(e.id, [e, selected.has(e.id), broken, label], () => ({
           id: e.id,
+          type: 'live',
           source: e.from.node,
           sourceHandle: e.from.port,
           target: e.to.node,
@@ -84,5 +97,5 @@ export function useFlowElements(measured: ReadonlyMap<string, Size>): { nodes: F
       });
   }, [doc, selectedEdgeIds, index]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  return { nodes, edges };
+  return { nodes: useStableArray(nodes), edges: useStableArray(edges) };
 }

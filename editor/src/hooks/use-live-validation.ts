@@ -4,6 +4,7 @@
  */
 import { useEffect } from 'react';
 import { liveProblems } from '../model/live-problems';
+import { movesOnly } from '../model/moves-only';
 import { useEditorStoreApi } from '../store/context';
 import type { EditorState } from '../store/types';
 
@@ -26,11 +27,14 @@ export function useLiveValidation() {
       const next = watched(state);
       if (next.every((v, i) => v === last[i])) return;
       const opened = next[0]?.id !== last[0]?.id || state.baseDoc === state.doc;
+      // A drag: nothing to re-check (and re-checking 1,000 nodes at each pause stalls the drag).
+      const moved = !opened && next[1] === last[1] && next[2] === last[2] && movesOnly(last[0], next[0]);
       last = next;
+      if (moved) return;
       clearTimeout(timer);
-      // A flow just opened is checked at once; edits wait for a pause.
-      if (opened) validate();
-      else timer = setTimeout(validate, DEBOUNCE_MS);
+      // A flow just opened is checked as soon as it is drawn (not before: checking 1,000 nodes
+      // would hold up their first paint); edits wait for a pause.
+      timer = setTimeout(validate, opened ? 0 : DEBOUNCE_MS);
     });
     return () => {
       clearTimeout(timer);

@@ -6,6 +6,7 @@ import { createStore } from 'zustand/vanilla';
 import { createFlowOpsSlice } from './slices/flow-ops';
 import { createFlowSlice } from './slices/flow';
 import { createHistorySlice } from './slices/history';
+import { createLiveSlice } from './slices/live';
 import { createPersistenceSlice } from './slices/persistence';
 import { createSelectionSlice } from './slices/selection';
 import { createServerSlice } from './slices/server';
@@ -21,6 +22,7 @@ export function createEditorStore(init: EditorInit) {
     ...createServerSlice(set, get, init),
     ...createPersistenceSlice(set, get, init),
     ...createFlowOpsSlice(set, get, init),
+    ...createLiveSlice(set, get, init),
   }));
 }
 

@@ -10,6 +10,8 @@ import type { Api, CredentialBody } from '../api/api';
 import type { TokenStore } from '../api/token';
 import type { CredentialInfo, FlowSummary, NodeTypeSpec } from '../api/types';
 import type { Endpoint, NodePatch, XY } from '../model/doc-ops';
+import type { NodeCounters } from '../../../flows/live-events';
+import type { LiveNodes } from '../live/node-live';
 
 /** The document being edited, its saved state, and its problems. */
 export interface FlowSlice {
@@ -136,7 +138,26 @@ export interface FlowOpsSlice {
   deleteFlow(): Promise<void>;
 }
 
-export type EditorState = FlowSlice & HistorySlice & SelectionSlice & UiSlice & ServerSlice & PersistenceSlice & FlowOpsSlice;
+/** How the live channel stands: `live` once the open flow's room is joined. */
+export type LiveConnection = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Live counters of the open flow, keyed by node id (see slices/live.ts). */
+export interface LiveSlice {
+  /** The flow the live state belongs to. */
+  liveFlowId: string | null;
+  liveConnection: LiveConnection;
+  liveNodes: LiveNodes;
+  /** node id → how many times it has sent output since the flow opened: its edges animate on each. */
+  livePulses: ReadonlyMap<string, number>;
+  setLiveConnection(state: LiveConnection): void;
+  /** Starts the flow's live state from the server's counts. */
+  seedLive(flowId: string, counters: Record<string, Partial<NodeCounters>>): void;
+  /** Adds the counts of one frame's batches (ignored unless they are of `liveFlowId`). */
+  applyLive(flowId: string, added: ReadonlyMap<string, NodeCounters>): void;
+  clearLive(): void;
+}
+
+export type EditorState = FlowSlice & HistorySlice & SelectionSlice & UiSlice & ServerSlice & PersistenceSlice & FlowOpsSlice & LiveSlice;
 
 /** What a store is made from: the API to talk to, and optionally a starting document. */
 export interface EditorInit {

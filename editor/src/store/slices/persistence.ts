@@ -12,16 +12,39 @@ export const createPersistenceSlice: SliceCreator<PersistenceSlice> = (set, get,
   /** Bumped whenever another document is asked for, so a slower earlier load can't replace it. */
   let navigation = 0;
 
+  /** Shows the flow `view` will answer with, unless another was asked for meanwhile. */
+  const open = async (id: string, view: Promise<Awaited<ReturnType<typeof init.api.getFlow>>>) => {
+    const ticket = ++navigation;
+    set({ busy: 'loading' });
+    try {
+      const answer = await view;
+      if (ticket !== navigation) return;
+      get().loadDocument(answer.doc, { revision: answer.revision, deployedRevision: answer.deployedRevision ?? null });
+      get().setProblems(answer.problems);
+    } catch (error) {
+      if (ticket !== navigation) return;
+      const missing = error instanceof ApiError && error.status === 404;
+      get().say(missing ? `There is no flow "${id}" on this server.` : `Flow "${id}" could not be opened: ${describeError(error)}`, 'error');
+      if (!get().doc) get().newFlow({ force: true });
+    } finally {
+      set({ busy: null });
+    }
+  };
+
   return {
     busy: null,
 
     async boot(flowId) {
       const ticket = navigation;
+      // The flow the URL names is asked for at once, beside the catalogue: for a large flow it is
+      // the slowest answer (the server validates it), so waiting for the lists first adds to it.
+      const early = flowId ? init.api.getFlow(flowId) : null;
+      early?.catch(() => undefined);
       await get().loadCatalogue();
       await Promise.all([get().refreshFlows(), get().refreshCredentials()]);
       // Someone already opened or started a flow while the lists were loading: leave it open.
       if (ticket !== navigation) return;
-      if (flowId) return get().openFlow(flowId, { force: true });
+      if (flowId) return open(flowId, early ?? init.api.getFlow(flowId));
       const latest = [...get().flows].sort((a, b) => b.savedAt - a.savedAt)[0];
       if (latest) return get().openFlow(latest.id, { force: true });
       get().newFlow({ force: true });
@@ -32,21 +55,7 @@ export const createPersistenceSlice: SliceCreator<PersistenceSlice> = (set, get,
         get().openDialog({ kind: 'unsaved', flowId: id });
         return;
       }
-      const ticket = ++navigation;
-      set({ busy: 'loading' });
-      try {
-        const view = await init.api.getFlow(id);
-        if (ticket !== navigation) return;
-        get().loadDocument(view.doc, { revision: view.revision, deployedRevision: view.deployedRevision ?? null });
-        get().setProblems(view.problems);
-      } catch (error) {
-        if (ticket !== navigation) return;
-        const missing = error instanceof ApiError && error.status === 404;
-        get().say(missing ? `There is no flow "${id}" on this server.` : `Flow "${id}" could not be opened: ${describeError(error)}`, 'error');
-        if (!get().doc) get().newFlow({ force: true });
-      } finally {
-        set({ busy: null });
-      }
+      return open(id, init.api.getFlow(id));
     },
 
     newFlow(options = {}) {
