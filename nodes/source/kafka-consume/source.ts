@@ -36,6 +36,15 @@ function matcherOf(pattern: string): (topic: string) => boolean {
   return (topic) => re.matcher(topic).find();
 }
 
+/**
+ * ISO when a Date can hold it; else as the broker sent it. Kafka takes any 64-bit CreateTime a
+ * producer sets, and a throw here would stop the record's partition for good.
+ */
+function timestampOf(timestamp: string): string {
+  const date = new Date(Number(timestamp));
+  return Number.isNaN(date.getTime()) ? timestamp : date.toISOString();
+}
+
 function attrsOf(record: ConsumedRecord): Record<string, unknown> {
   const headers = Object.entries(decodeHeaders(record.headers)).slice(0, MAX_HEADERS);
   const cut = (v: string) => (v.length > MAX_HEADER_CHARS ? `${v.slice(0, MAX_HEADER_CHARS)}…` : v);
@@ -44,7 +53,7 @@ function attrsOf(record: ConsumedRecord): Record<string, unknown> {
     partition: record.partition,
     offset: record.offset,
     key: record.key === null ? null : record.key.toString('utf8'),
-    timestamp: new Date(Number(record.timestamp)).toISOString(),
+    timestamp: timestampOf(record.timestamp),
     headers: Object.fromEntries(headers.map(([name, value]) => [name, Array.isArray(value) ? value.map(cut) : cut(value)])),
   };
 }
