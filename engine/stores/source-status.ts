@@ -3,7 +3,8 @@
  * what `GET /api/deployments` shows as a flow's `sources`. One Redis hash per flow, a field per
  * member (source node × engine process). Members rewrite their entry on every change and at least
  * every MAX_STATUS_REFRESH_MS; an entry not rewritten for `staleMs` belongs to a process that is gone and is
- * dropped when read. The hash's TTL is refreshed on each write; problems are cut to a bounded length.
+ * dropped when read, and by a write that finds more than MAX_STALE_ENTRIES. The hash's TTL is
+ * refreshed on each write; problems are cut to a bounded length.
  */
 import type { Redis } from 'ioredis';
 import type { PartitionLag } from '../../nodes/source-contract';
@@ -32,6 +33,12 @@ export const MAX_LAG_ENTRIES = 256;
 /** Every member's entry is rewritten at least this often by its process. */
 export const MAX_STATUS_REFRESH_MS = 10_000;
 const STALE_MS = 3 * MAX_STATUS_REFRESH_MS;
+/**
+ * A write finding more entries than this beyond the live ones prunes the stale: with nobody
+ * listing, a process killed (or restarted) over and over would otherwise grow the hash for good,
+ * since every live write renews its TTL.
+ */
+export const MAX_STALE_ENTRIES = 64;
 const TTL_SEC = 3_600;
 
 export class SourceStatusStore {
@@ -48,7 +55,8 @@ export class SourceStatusStore {
       ...(status.lag !== undefined && { lag: status.lag.slice(0, MAX_LAG_ENTRIES) }),
       at: Date.now(),
     };
-    await this.redis.multi().hset(key, field(status), JSON.stringify(entry)).expire(key, TTL_SEC).exec();
+    const [, , length] = (await this.redis.multi().hset(key, field(status), JSON.stringify(entry)).expire(key, TTL_SEC).hlen(key).exec()) ?? [];
+    if (typeof length?.[1] === 'number' && length[1] > MAX_STALE_ENTRIES) await this.list(flowId);
   }
 
   async remove(flowId: string, member: Pick<SourceStatus, 'nodeId' | 'process'>): Promise<void> {

@@ -44,6 +44,19 @@ describe('when a deployed flow consumes a topic', () => {
     expect(receiver.applied.map((a) => (a.body as { payload: { n: number } }).payload.n).sort()).toEqual([0, 2]);
   });
 
+  it('reads on past a record whose timestamp no date can hold, its timestamp given as the broker sent it', async () => {
+    const topic = await kafka.topic('far-future', 1);
+    // Kafka takes any non-negative 64-bit CreateTime; a JS Date ends at 8.64e15 ms.
+    await kafka.produce(topic, [{ value: '{"n":0}', timestamp: '9000000000000000' }, { value: '{"n":1}' }]);
+    const receiver = await receivers.start();
+    const engine = await engines.start();
+    await engine.deploy(consumeFlow('consume-far-future', { consume: { topics: [topic] }, origin: receiver.origin }), 1);
+    await eventually(() => receiver.applied.length === 2, 'both records');
+    const attrsOf = (n: number) => (receiver.applied.find((a) => (a.body as { payload: { n: number } }).payload.n === n)!.body as { attrs: { timestamp: string } }).attrs;
+    expect(attrsOf(0).timestamp).toBe('9000000000000000');
+    expect(Date.parse(attrsOf(1).timestamp)).not.toBeNaN();
+  });
+
   it('reads base64 bytes values, from the topics its pattern matches', async () => {
     const a = await kafka.topic('pat-a');
     const b = await kafka.topic('pat-b');

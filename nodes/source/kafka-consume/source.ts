@@ -11,7 +11,7 @@
 import { RE2JS } from 're2js';
 import type { ConfigProblem, SourceCheckContext, Subscription, SubscriptionSource } from '../../source-contract';
 import { brokersOf, connectionOf } from '../../runtime/kafka';
-import { joinGroup, type ConsumedRecord } from '../../runtime/kafka/consumer';
+import { joinGroup, type ConsumedRecord, type GroupMember } from '../../runtime/kafka/consumer';
 import { decodeHeaders } from '../../runtime/kafka/values';
 import type { KafkaConsumeConfig } from './spec';
 
@@ -36,6 +36,15 @@ function matcherOf(pattern: string): (topic: string) => boolean {
   return (topic) => re.matcher(topic).find();
 }
 
+/**
+ * ISO when a Date can hold it; else as the broker sent it. Kafka takes any 64-bit CreateTime a
+ * producer sets, and a throw here would stop the record's partition for good.
+ */
+function timestampOf(timestamp: string): string {
+  const date = new Date(Number(timestamp));
+  return Number.isNaN(date.getTime()) ? timestamp : date.toISOString();
+}
+
 function attrsOf(record: ConsumedRecord): Record<string, unknown> {
   const headers = Object.entries(decodeHeaders(record.headers)).slice(0, MAX_HEADERS);
   const cut = (v: string) => (v.length > MAX_HEADER_CHARS ? `${v.slice(0, MAX_HEADER_CHARS)}…` : v);
@@ -44,7 +53,7 @@ function attrsOf(record: ConsumedRecord): Record<string, unknown> {
     partition: record.partition,
     offset: record.offset,
     key: record.key === null ? null : record.key.toString('utf8'),
-    timestamp: new Date(Number(record.timestamp)).toISOString(),
+    timestamp: timestampOf(record.timestamp),
     headers: Object.fromEntries(headers.map(([name, value]) => [name, Array.isArray(value) ? value.map(cut) : cut(value)])),
   };
 }
@@ -73,6 +82,28 @@ function check(ctx: SourceCheckContext<KafkaConsumeConfig>): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * The member once it joined; rejects as soon as `signal` aborts. Brokers that take connections and
+ * never answer keep kafkajs retrying for minutes, and an undeploy or redeploy waits for this start:
+ * it gives up at once instead, and the member, should it join later, is stopped then.
+ */
+async function untilAborted(joining: Promise<GroupMember>, signal: AbortSignal): Promise<GroupMember> {
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error('stopped while joining the consumer group'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([joining, aborted]);
+  } catch (error) {
+    if (signal.aborted) void joining.then((member) => member.stop(), () => undefined);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 export const source: SubscriptionSource<KafkaConsumeConfig> = {
   type: 'kafka-consume',
   kind: 'subscription',
@@ -81,7 +112,7 @@ export const source: SubscriptionSource<KafkaConsumeConfig> = {
     const { config } = ctx;
     const connection = await connectionOf(config, ctx.credentials);
     const matches = config.topicPattern === undefined ? undefined : matcherOf(config.topicPattern);
-    const member = await joinGroup({
+    const joining = joinGroup({
       connection,
       groupId: groupIdOf(ctx.flowId, ctx.nodeId, config),
       clientId: `tributary-${ctx.processId}`,
@@ -94,6 +125,7 @@ export const source: SubscriptionSource<KafkaConsumeConfig> = {
       report: (problem) => ctx.report(problem),
       fail: (error) => ctx.fail(error),
     });
+    const member = await untilAborted(joining, ctx.signal);
     ctx.signal.addEventListener('abort', () => void member.pause().catch(() => undefined), { once: true });
     return { pause: () => member.pause(), resume: () => member.resume(), stop: () => member.stop(), lag: () => member.lag() };
   },
