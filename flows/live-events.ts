@@ -53,6 +53,11 @@ export interface DeploymentNotice {
   flowId: string;
   /** The deployed revision; absent once the flow is undeployed. */
   revision?: number;
+  /**
+   * Undeployed, and still draining: what was in flight finishes (in every process) before a
+   * second notice, without `draining`, says the flow's queue is empty.
+   */
+  draining?: true;
 }
 
 export interface DeadLetterNotice {

@@ -137,10 +137,12 @@ describe('when an editor watches a flow over Socket.IO', () => {
     expect(deadLettered?.data).toMatchObject({ runId: run.runId, nodeId: 'm', deadLetterId: client.deadLetters[0]!.deadLetterId });
     expect(await engine.deadLetters.get('changing', client.deadLetters[0]!.deadLetterId)).toMatchObject({ nodeId: 'm' });
     await engine.undeploy('changing');
-    await client.until((c) => c.deployments.length === 3, 'three deployment notices');
+    // Undeployed: draining first, then drained once its queue is empty.
+    await client.until((c) => c.deployments.length === 4, 'four deployment notices');
     expect(client.deployments).toEqual([
       { flowId: 'changing', revision: 1 },
       { flowId: 'changing', revision: 2 },
+      { flowId: 'changing', draining: true },
       { flowId: 'changing' },
     ]);
   });

@@ -19,10 +19,11 @@ export interface SubscriberHandlers {
 
 /** A control message `{ flowId, revision? }`, or undefined when it isn't one. */
 export function parseDeploymentNotice(text: string): DeploymentNotice | undefined {
-  const value = JSON.parse(text) as { flowId?: unknown; revision?: unknown };
+  const value = JSON.parse(text) as { flowId?: unknown; revision?: unknown; draining?: unknown };
   if (typeof value?.flowId !== 'string') return undefined;
   if (typeof value.revision === 'number') return { flowId: value.flowId, revision: value.revision };
-  return value.revision === undefined ? { flowId: value.flowId } : undefined;
+  if (value.revision !== undefined) return undefined;
+  return value.draining === true ? { flowId: value.flowId, draining: true } : { flowId: value.flowId };
 }
 
 function parseTraceEvent(text: string): TraceEvent | undefined {
