@@ -153,6 +153,11 @@ export interface IntakeRequest {
   query: Record<string, unknown>;
   /** The body exactly as received (signatures cover these bytes). */
   body: Buffer;
+  /**
+   * A browser sent it from another site (`Sec-Fetch-Site: cross-site`) whose Origin the server
+   * doesn't trust (`TRIBUTARY_CORS_ORIGINS`): only an intake that authenticates its callers takes it.
+   */
+  crossSite?: boolean;
 }
 
 export interface IntakeContext<C> {

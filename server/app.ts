@@ -9,7 +9,7 @@ import type { ServerContext } from './context';
 import { HttpError, problemMiddleware } from './http/problem';
 import { checkBody, checkQuery } from './http/body';
 import { requiresNothing, type Route } from './http/route';
-import { hostAndOrigin, requireToken, type SecurityOptions } from './http/security';
+import { hostAndOrigin, markCrossSite, requireToken, type SecurityOptions } from './http/security';
 import { redisGated } from './redis-gate';
 
 export interface AppOptions {
@@ -95,9 +95,10 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
     });
   }
   const tokenCheck = requireToken(options.security);
+  const crossSite = markCrossSite(options.security);
   const redisReady = () => ctx.engine.redis.status === 'ready';
   for (const route of routes) {
-    const guards = route.auth === 'token' ? [tokenCheck] : [];
+    const guards = route.auth === 'token' ? [tokenCheck] : [crossSite];
     app[route.method](route.path, ...guards, ...bodyParser(route, limit), redisGated(checked(route), redisReady));
   }
   if (options.editorDir && existsSync(options.editorDir)) {

@@ -6,7 +6,10 @@
  *   (or one configured for CORS).
  * - Bound to anything else, `TRIBUTARY_TOKEN` is required to start at all, and every route but
  *   the webhooks needs it (`Authorization: Bearer …`).
+ * - A browser request from another site without an Origin (an <img>) passes the Origin check, so
+ *   webhooks without auth refuse it themselves (markCrossSite).
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
 import { sameSecret } from '../../nodes/shared/same-secret';
 import { isLoopback } from '../loopback';
@@ -54,6 +57,23 @@ export function hostAndOrigin(options: SecurityOptions): RequestHandler {
       }
       if (!same) return next(new HttpError(403, 'Forbidden origin', `requests from origin "${origin}" are not accepted`));
     }
+    next();
+  };
+}
+
+/**
+ * Whether a browser sent the request from another site (Fetch Metadata `Sec-Fetch-Site:
+ * cross-site`) and its Origin — absent for an <img> or a link — is not one the server trusts.
+ */
+export function untrustedCrossSite(headers: IncomingHttpHeaders, corsOrigins: readonly string[]): boolean {
+  if (headers['sec-fetch-site'] !== 'cross-site') return false;
+  return headers.origin === undefined || !corsOrigins.includes(headers.origin);
+}
+
+/** Marks untrusted cross-site requests (res.locals.crossSite) for routes that authenticate themselves. */
+export function markCrossSite(options: SecurityOptions): RequestHandler {
+  return (req, res, next) => {
+    res.locals.crossSite = untrustedCrossSite(req.headers, options.corsOrigins);
     next();
   };
 }

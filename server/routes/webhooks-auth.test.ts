@@ -67,6 +67,68 @@ describe('when a webhook requires an HMAC signature', () => {
   });
 });
 
+describe('when an HMAC webhook takes a signed timestamp', () => {
+  const t = useServers();
+  const auth = { mode: 'hmac', credential: 'signing', signatureHeader: 'X-Signature', timestampHeader: 'X-Timestamp', toleranceSec: 300 };
+  const now = () => Math.floor(Date.now() / 1000);
+  const signed = (timestamp: number, body = BODY) => ({ 'X-Timestamp': String(timestamp), 'X-Signature': sign('sha256', 'hex', `${timestamp}.${body}`) });
+
+  it('does accept `<timestamp>.<body>` signed within the tolerance', async () => {
+    const { api } = await t.startServer();
+    await deployWithCredentials(api, 'ts1', [{ path: '/in', auth }]);
+    const res = await api('POST', '/hooks/ts1/in', BODY, { ...json, ...signed(now() - 200) });
+    expect(res.status).toBe(202);
+    await finishedRun(api, res.body.runId);
+    const [line] = fileLines(t.dataDir, 'ts1.jsonl') as Array<{ payload: unknown }>;
+    expect(line!.payload).toEqual({ orderId: 'A1' });
+  });
+
+  it('does answer 401 for a stale, future, missing or re-dated timestamp, or a signature of the body alone, and start nothing', async () => {
+    const { api } = await t.startServer();
+    await deployWithCredentials(api, 'ts2', [{ path: '/in', auth }]);
+    const attempts: Array<[string, Record<string, string>]> = [
+      ['captured an hour ago', signed(now() - 3600)],
+      ['from the future', signed(now() + 3600)],
+      ['without the timestamp', { 'X-Signature': signed(now())['X-Signature'] }],
+      ['re-dated', { ...signed(now() - 3600), 'X-Timestamp': String(now()) }],
+      ['body alone signed', { 'X-Timestamp': String(now()), 'X-Signature': sign('sha256', 'hex') }],
+      ['not a number', { 'X-Timestamp': 'soon', 'X-Signature': sign('sha256', 'hex', `soon.${BODY}`) }],
+    ];
+    for (const [what, headers] of attempts) expect((await api('POST', '/hooks/ts2/in', BODY, { ...json, ...headers })).status, what).toBe(401);
+    expect((await api('GET', '/api/flows/ts2/runs')).body.total).toBe(0);
+  });
+});
+
+describe('when a browser sends a cross-site request to a webhook', () => {
+  const t = useServers();
+  const crossSite = { 'Sec-Fetch-Site': 'cross-site' };
+
+  it('does answer 403 on a webhook without auth (an <img> GET or a form POST), and start nothing', async () => {
+    const { api } = await t.startServer({ corsOrigins: ['https://app.example'] });
+    await deployWithCredentials(api, 'x1', [{ path: '/open', method: 'GET' }, { path: '/form' }]);
+    const img = await api('GET', '/hooks/x1/open?a=1', undefined, { ...crossSite, 'Sec-Fetch-Dest': 'image' });
+    expect(img.status).toBe(403);
+    expect(img.headers.get('content-type')).toContain('application/problem+json');
+    expect((await api('POST', '/hooks/x1/form', 'a=1', { ...crossSite, 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(403);
+    expect((await api('GET', '/api/flows/x1/runs')).body.total).toBe(0);
+  });
+
+  it('does accept it from an origin in TRIBUTARY_CORS_ORIGINS, and same-site or non-browser calls as before', async () => {
+    const { api } = await t.startServer({ corsOrigins: ['https://app.example'] });
+    await deployWithCredentials(api, 'x2', [{ path: '/open', method: 'GET' }]);
+    expect((await api('GET', '/hooks/x2/open', undefined, { ...crossSite, Origin: 'https://app.example' })).status).toBe(202);
+    expect((await api('GET', '/hooks/x2/open', undefined, { 'Sec-Fetch-Site': 'same-origin' })).status).toBe(202);
+    expect((await api('GET', '/hooks/x2/open')).status).toBe(202);
+  });
+
+  it('does leave a webhook with auth to its own check', async () => {
+    const { api } = await t.startServer();
+    await deployWithCredentials(api, 'x3', [{ path: '/in', auth: { mode: 'shared-secret', credential: 'shared' } }]);
+    expect((await api('POST', '/hooks/x3/in', BODY, { ...json, ...crossSite, 'X-Webhook-Token': TOKEN })).status).toBe(202);
+    expect((await api('POST', '/hooks/x3/in', BODY, { ...json, ...crossSite })).status).toBe(401);
+  });
+});
+
 describe('when a webhook requires a shared secret', () => {
   const t = useServers();
 

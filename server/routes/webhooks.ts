@@ -24,7 +24,8 @@ export const webhookRoutes = (ctx: ServerContext) => {
         200: { description: 'this idempotency key was accepted before: the original run', schema: RunStartedSchema },
         202: { description: 'durably enqueued: nothing acknowledged is lost', schema: RunStartedSchema },
         400: problem('a JSON body that does not parse'),
-        401: problem('missing or wrong shared secret or signature'),
+        401: problem('missing or wrong shared secret or signature, or a missing or stale signed timestamp'),
+        403: problem('a cross-site browser request (Sec-Fetch-Site) from an untrusted origin to a webhook without auth'),
         404: problem('no deployed webhook at this path'),
         405: problem('the path takes other methods; see Allow'),
         413: problem('the body is over the size limit'),
@@ -37,7 +38,7 @@ export const webhookRoutes = (ctx: ServerContext) => {
         // Not deployed, or no webhook at the path (undeployed meanwhile too): to the caller, nothing is here.
         const nothingHere = () => notFound(`no webhook at /hooks/${flowId.slice(0, 80)}/${segments.join('/')}`);
         if (!SAFE_ID.test(flowId)) throw nothingHere();
-        const request = { method: req.method, segments, headers: req.headers, query: req.query as Record<string, unknown>, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) };
+        const request = { method: req.method, segments, headers: req.headers, query: req.query as Record<string, unknown>, body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), crossSite: res.locals.crossSite === true };
         const result = await ctx.engine.intake(flowId, request).catch((error: unknown) => {
           throw error instanceof NotDeployedError || error instanceof UnknownSourceError ? nothingHere() : error;
         });

@@ -7,7 +7,9 @@
  *            with the authorization, cookie, signature and credential headers stripped. Its id
  *            derives from the idempotency header when present, else a fresh id.
  * Answers:   202 `{ runId }` once the message is durably enqueued; 200 with the original run id
- *            for an idempotency key already accepted; 401 when auth fails; 503 + Retry-After
+ *            for an idempotency key already accepted; 401 when auth fails (or a configured signed
+ *            timestamp is missing or stale); 403 for an untrusted cross-site browser request to a
+ *            webhook without auth; 503 + Retry-After
  *            under back-pressure.
  * Transient: Redis unreachable (503, the caller retries).
  * Permanent: none after acceptance; bad requests are refused before anything is enqueued.
@@ -37,6 +39,14 @@ const AuthSchema = Type.Object(
     }),
     algorithm: Choice(['sha256', 'sha512'], { title: 'HMAC algorithm', default: 'sha256' }),
     encoding: Choice(['hex', 'base64'], { title: 'Signature encoding', default: 'hex' }),
+    timestampHeader: Type.Optional(
+      Type.String({
+        title: 'Timestamp header',
+        description: 'Header carrying the Unix time (seconds) the sender signed (mode hmac); the signature then covers `<timestamp>.<body>`, and requests outside the tolerance are refused.',
+        pattern: HEADER_NAME_PATTERN,
+      }),
+    ),
+    toleranceSec: Type.Integer({ title: 'Timestamp tolerance (s)', description: 'How far the signed timestamp may be from now, either way.', minimum: 1, maximum: 3600, default: 300 }),
   },
   {
     title: 'Authentication',
@@ -60,13 +70,21 @@ export const spec = defineSpec({
     '- `auth`: `none` (default); `shared-secret` — the request must carry the header and value of an http-header',
     '  credential; `hmac` — `signatureHeader` must hold the HMAC (`algorithm`, `encoding`) of the raw body keyed',
     '  with the credential\'s value. Comparisons are constant-time.',
+    '- `auth.timestampHeader` (hmac, recommended): the header with the Unix time in seconds the sender signed; the',
+    '  signature then covers `<timestamp>.<body>` (as Stripe and Slack sign), and a request whose timestamp is',
+    '  missing or more than `toleranceSec` (default 300) from now is refused. Without it a signed request stays',
+    '  valid forever: anyone who captures one (a proxy log, a leaked trace) can replay it at any later time.',
+    '  A replay inside the window is answered as a duplicate when the sender sends an idempotency key.',
+    '- Browser requests from another site (`Sec-Fetch-Site: cross-site`, e.g. an `<img>` on any web page) are',
+    '  refused with `403` by a webhook without auth, unless their `Origin` is in `TRIBUTARY_CORS_ORIGINS`.',
     '- `idempotencyHeader`: the request header whose value identifies a delivery (default `Idempotency-Key`).',
     '',
     '**Ports**: `out` — payload is the body (for `GET`, the query); method, path, params, query and headers are in',
     'the message attributes, with authorization, cookie and secret headers removed.',
     '',
     '**Answers**: `202 { runId }` once the message is durably enqueued — nothing acknowledged is lost. The same',
-    'idempotency key again answers `200` with the original run id and starts nothing. `401` when auth fails;',
+    'idempotency key again answers `200` with the original run id and starts nothing. `401` when auth fails (or the',
+    'signed timestamp is missing or stale); `403` for an untrusted cross-site browser request to a webhook without auth;',
     '`503` with `Retry-After` while the flow is over its backlog limit.',
   ].join('\n'),
   configSchema: Type.Object(

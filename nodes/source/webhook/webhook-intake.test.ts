@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { matchPath, payloadOf, signatureMatches } from './webhook-intake';
+import { matchPath, payloadOf, signatureMatches, timestampFresh } from './webhook-intake';
 
 describe('when a request path is matched against a webhook path', () => {
   it('does capture :param segments and count the literal ones', () => {
@@ -48,6 +48,26 @@ describe('when a signature is checked', () => {
     expect(signatureMatches(digest.toString('base64'), b64, 'k', body)).toBe(true);
     expect(signatureMatches(digest.toString('base64url'), b64, 'k', body)).toBe(true);
     expect(signatureMatches('!!!', b64, 'k', body)).toBe(false);
+  });
+});
+
+describe('when a signed timestamp is checked', () => {
+  const now = 1_800_000_000_000;
+
+  it('does accept Unix seconds within the tolerance either way, up to its edge', () => {
+    expect(timestampFresh('1800000000', 300, now)).toBe(true);
+    expect(timestampFresh('1799999700', 300, now)).toBe(true);
+    expect(timestampFresh(' 1800000300 ', 300, now)).toBe(true);
+  });
+
+  it('does refuse one past the edge, missing, or not whole seconds', () => {
+    expect(timestampFresh('1799999699', 300, now)).toBe(false);
+    expect(timestampFresh('1800000301', 300, now)).toBe(false);
+    expect(timestampFresh(undefined, 300, now)).toBe(false);
+    expect(timestampFresh('', 300, now)).toBe(false);
+    expect(timestampFresh('1800000000.5', 300, now)).toBe(false);
+    expect(timestampFresh('1800000000000', 300, now)).toBe(false);
+    expect(timestampFresh('-1', 300, now)).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Webhook requests, piece by piece: which node a request is for (by path and method), whether it
- * carries valid credentials (shared secret, or HMAC of the raw body, compared in constant time),
- * and its payload. The source (source.ts) puts them together.
+ * carries valid credentials (shared secret, or HMAC of the raw body — with a fresh signed
+ * timestamp when configured — compared in constant time; none refuses untrusted cross-site
+ * browser requests), and its payload. The source (source.ts) puts them together.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IntakeError } from '../../errors';
@@ -71,6 +72,20 @@ export function signatureMatches(given: string | undefined, auth: Pick<WebhookCo
   return bytes.length === expected.length && timingSafeEqual(bytes, expected);
 }
 
+/** Whether `given` is a Unix time in seconds within `toleranceSec` of `nowMs`, either way. */
+export function timestampFresh(given: string | undefined, toleranceSec: number, nowMs = Date.now()): boolean {
+  if (given === undefined || !/^\d{1,12}$/.test(given.trim())) return false;
+  return Math.abs(nowMs / 1000 - Number(given.trim())) <= toleranceSec;
+}
+
+/** What the sender signed: the raw body, or `<timestamp>.<body>` when the node takes a signed timestamp. */
+function signedBytes(auth: WebhookConfig['auth'], request: IntakeRequest): Buffer {
+  if (auth.timestampHeader === undefined) return request.body;
+  const timestamp = header(request.headers, auth.timestampHeader);
+  if (!timestampFresh(timestamp, auth.toleranceSec)) throw unauthorized();
+  return Buffer.concat([Buffer.from(`${timestamp!.trim()}.`), request.body]);
+}
+
 const unauthorized = () => new IntakeError(401, 'Unauthorized', 'the request does not carry valid credentials for this webhook');
 
 /**
@@ -80,7 +95,11 @@ const unauthorized = () => new IntakeError(401, 'Unauthorized', 'the request doe
  */
 export async function authenticate(config: WebhookConfig, request: IntakeRequest, credentials: Credentials): Promise<string[]> {
   const { auth } = config;
-  if (auth.mode === 'none') return [];
+  if (auth.mode === 'none') {
+    // Anyone's web page can make a browser send a GET (an <img>) or a simple POST to a loopback webhook.
+    if (request.crossSite) throw new IntakeError(403, 'Forbidden', 'this webhook takes no cross-site browser requests: it has no auth');
+    return [];
+  }
   if (auth.credential === undefined) throw new Error(`webhook auth mode ${auth.mode} without a credential`);
   const credential = await credentials.get(auth.credential, 'http-header');
   if (auth.mode === 'shared-secret') {
@@ -88,7 +107,7 @@ export async function authenticate(config: WebhookConfig, request: IntakeRequest
     if (given === undefined || !sameSecret(given, credential.value)) throw unauthorized();
     return [credential.name];
   }
-  if (!signatureMatches(header(request.headers, auth.signatureHeader), auth, credential.value, request.body)) throw unauthorized();
+  if (!signatureMatches(header(request.headers, auth.signatureHeader), auth, credential.value, signedBytes(auth, request))) throw unauthorized();
   return [auth.signatureHeader];
 }
 
