@@ -22,6 +22,8 @@ export interface ContextParts {
   log(fields: { flowId: string; nodeId: string; runId: string; messageId: string }): Logger;
   /** Timers of one node of one deployed plan (engine/timers.ts). */
   timers(plan: Plan, nodeId: string): NodeContext['timers'];
+  /** What `$env('NAME')` reads (engine/variables.ts); without it, nothing. */
+  variable?: (name: string) => Promise<string | undefined>;
   /** Publishes the trace events runtimes ask for (`ctx.trace`); without it they are dropped. */
   tracer?: Pick<Tracer, 'emit' | 'preview'>;
 }
@@ -83,7 +85,7 @@ export function createNodeContext(
     // Bound to this execution's signal, so a timeout stops an evaluation that awaits.
     expression: (source) => {
       const compiled = cachedExpression(run.cache, source);
-      return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal }) };
+      return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal, ...(parts.variable && { env: parts.variable }) }) };
     },
     note: run.note,
     preview: (value) => parts.tracer?.preview(value) ?? makePreview(value),

@@ -14,6 +14,7 @@ import type { EmitResult, IntakeRequest } from '../nodes/source-contract';
 import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
 import { CredentialStore } from './credentials';
+import { VariableStore } from './variables';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
 import { Deployments, type DeploymentInfo } from './deployments';
@@ -89,6 +90,8 @@ export class Engine {
   readonly runs: RunStore;
   readonly deadLetters: DeadLetterService;
   readonly credentials: CredentialStore;
+  /** Flow variables, what `$env('NAME')` reads. */
+  readonly variables: VariableStore;
   readonly log: Pino;
   readonly #plans: PlanStore;
   readonly #queues = new Map<string, Queue<Delivery>>();
@@ -121,6 +124,7 @@ export class Engine {
     // Storing a credential refreshes this process's redaction list at once; other processes
     // refresh theirs within seconds (Tracer), and sinks redact the secrets they use themselves.
     this.credentials = new CredentialStore(redis, this.keys, options.secret, () => this.#tracer.refreshSecrets());
+    this.variables = new VariableStore(redis, this.keys);
     this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues(), new MetricsStore(redis, this.keys));
     const http = createHttpClient(outbound);
     this.#sources = options.sources ?? SOURCES;
@@ -168,6 +172,7 @@ export class Engine {
         log: (fields) => nodeLogger(this.log, fields),
         timers: (plan, nodeId) => timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id) }, plan, nodeId),
         tracer: this.#tracer,
+        variable: (name) => this.variables.value(name),
       },
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
       sources: this.#timetables,

@@ -4,6 +4,7 @@
  */
 import type { Catalogue } from '../flows/catalogue';
 import { credentialRefs } from '../flows/credential-refs';
+import { variableRefs } from '../flows/variables';
 import { guardDocument } from '../flows/guard';
 import { SAFE_ID_PATTERN, SAFE_ID } from '../flows/limits';
 import { pointer } from '../flows/pointer';
@@ -68,8 +69,9 @@ export class FlowService {
    */
   async problemsOf(doc: FlowDocument, whileRedisDown: 'fail' | 'skip' = 'fail'): Promise<Problem[]> {
     const problems = [...validateFlow(doc, this.catalogue).problems];
-    const credentials = whileRedisDown === 'skip' ? await unlessRedisDown(this.engine.credentials.list()) : await this.engine.credentials.list();
-    if (!credentials) return problems;
+    const read = <T>(p: Promise<T>) => (whileRedisDown === 'skip' ? unlessRedisDown(p) : p);
+    const [credentials, variables] = [await read(this.engine.credentials.list()), await read(this.engine.variables.names())];
+    if (!credentials || !variables) return problems;
     const known = new Set(credentials.map((c) => c.name));
     (doc.nodes ?? []).forEach((node, index) => {
       const spec = node && typeof node === 'object' ? this.catalogue.get(node.type) : undefined;
@@ -77,6 +79,11 @@ export class FlowService {
       for (const ref of credentialRefs(spec.configSchema, node.config)) {
         if (!known.has(ref.name)) {
           problems.push({ pointer: pointer('nodes', index, 'config') + ref.pointer, code: 'config', nodeId: node.id, message: `credential "${ref.name}" does not exist on this server` });
+        }
+      }
+      for (const name of variableRefs([node.config, node.policy])) {
+        if (!variables.has(name)) {
+          problems.push({ pointer: pointer('nodes', index), code: 'config', nodeId: node.id, message: `flow variable "${name}" is not set on this server (PUT /api/variables/${name})` });
         }
       }
     });

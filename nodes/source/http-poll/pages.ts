@@ -25,8 +25,8 @@ export interface PageStep {
 }
 
 /** The URL of page `page` (1-based): the configured URL, the cursor when there is one, paging parameters. */
-export function pageUrl(config: HttpPollConfig, since: Cursor | undefined, page: number): string {
-  const url = new URL(config.url);
+export function pageUrl(config: HttpPollConfig, since: Cursor | undefined, page: number, base: string = config.url ?? ''): string {
+  const url = new URL(base);
   if (since !== undefined && config.cursor) url.searchParams.set(config.cursor.param, String(since));
   return withPaging(url, config.pagination, page);
 }

@@ -68,6 +68,7 @@ export const runtime: NodeRuntime<HttpPollConfig> = {
     if (config.recordVersion !== undefined) compileField(ctx, 'recordVersion', config.recordVersion);
     if (config.pagination.nextLink !== undefined) compileField(ctx, 'pagination.nextLink', config.pagination.nextLink);
     if (config.cursor) compileField(ctx, 'cursor.value', config.cursor.value);
+    if (config.urlFrom !== undefined) compileField(ctx, 'urlFrom', config.urlFrom);
   },
   async run(ctx, message) {
     const step = message.meta.port === TIMER_PORT ? await continued(ctx, message) : await started(ctx, message);
@@ -91,7 +92,18 @@ async function started(ctx: Ctx, message: Message): Promise<PageStep | undefined
     await ctx.state.set(pinnedKey(poll), pinned, PINNED_TTL_SEC);
   }
   const since = pinned.since ?? undefined;
-  return { poll, sync: since === undefined ? 'full' : 'incremental', page: 1, url: pageUrl(config, since, 1) };
+  return { poll, sync: since === undefined ? 'full' : 'incremental', page: 1, url: pageUrl(config, since, 1, await baseUrl(ctx, message)) };
+}
+
+/** `url`, or what `urlFrom` gives now (a flow variable may have changed since the last poll). */
+async function baseUrl(ctx: Ctx, message: Message): Promise<string> {
+  const { config } = ctx;
+  if (config.urlFrom === undefined) return config.url ?? '';
+  const value = await evaluateField(ctx, message, 'urlFrom', config.urlFrom);
+  if (typeof value !== 'string' || !/^https?:\/\//i.test(value) || !URL.canParse(value)) {
+    throw new PermanentError(`urlFrom: expected an absolute http(s) URL, got ${value === undefined ? 'nothing (is the flow variable set?)' : typeof value}`, { code: 'BAD_URL' });
+  }
+  return value;
 }
 
 /** The page a timer delivery continues with (set by the previous page); the poll's mark is refreshed. */

@@ -1,0 +1,74 @@
+/**
+ * Flow variables over REST: named per-server values that expressions read as `$env('NAME')`.
+ * They are not secrets (those stay credentials), so a listing shows their values.
+ */
+import { Type } from '@sinclair/typebox';
+import { VARIABLE_LIMITS, VARIABLE_NAME } from '../../flows/variables';
+import { VariableError } from '../../engine/variables';
+import type { ServerContext } from '../context';
+import { checkBody } from '../http/body';
+import { param } from '../http/params';
+import { badRequest, notFound } from '../http/problem';
+import { defineRoutes } from '../http/route';
+import { problem } from './schemas';
+
+const VariableSchema = Type.Object({
+  name: Type.String(),
+  value: Type.String(),
+  source: Type.String({ description: '`user`, or `demo` for the demo services’ URLs that `npm start` sets' }),
+  updatedAt: Type.Integer(),
+});
+const VariableBody = Type.Object({ value: Type.String({ maxLength: VARIABLE_LIMITS.maxValueBytes }) }, { additionalProperties: false });
+
+function nameParam(name: string): string {
+  if (!VARIABLE_NAME.test(name)) throw badRequest(`a variable name must match ${VARIABLE_NAME.source}`);
+  return name;
+}
+
+export const variableRoutes = (ctx: ServerContext) =>
+  defineRoutes([
+    {
+      method: 'get',
+      path: '/api/variables',
+      tag: 'variables',
+      summary: 'Flow variables of this server, what `$env(\'NAME\')` reads in any expression',
+      auth: 'token',
+      responses: { 200: { description: 'variables', schema: Type.Array(VariableSchema) } },
+      handler: async (_req, res) => res.json(await ctx.engine.variables.list()),
+    },
+    {
+      method: 'put',
+      path: '/api/variables/:name',
+      tag: 'variables',
+      summary: `Set a flow variable; deployed flows see it within a second, without a redeploy (at most ${VARIABLE_LIMITS.maxCount}, ${VARIABLE_LIMITS.maxValueBytes} bytes each)`,
+      auth: 'token',
+      params: { name: 'variable name (letters, digits, `_`)' },
+      body: VariableBody,
+      responses: { 200: { description: 'stored', schema: Type.Object({ name: Type.String(), value: Type.String() }) }, 400: problem('a bad name or value, or the store is full') },
+      handler: async (req, res) => {
+        const name = nameParam(param(req, 'name'));
+        const { value } = checkBody(VariableBody, req.body, 'the variable');
+        try {
+          await ctx.engine.variables.put(name, value);
+        } catch (error) {
+          if (error instanceof VariableError) throw badRequest(error.message);
+          throw error;
+        }
+        res.json({ name, value });
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/variables/:name',
+      tag: 'variables',
+      summary: 'Delete a flow variable (deployed flows then read nothing for it; deploys report it missing)',
+      auth: 'token',
+      params: { name: 'variable name' },
+      responses: { 204: { description: 'deleted' }, 404: problem('no such variable') },
+      handler: async (req, res) => {
+        const name = param(req, 'name');
+        if (!VARIABLE_NAME.test(name) || !(await ctx.engine.variables.delete(name))) throw notFound(`no variable "${name.slice(0, 80)}"`);
+        res.status(204).end();
+      },
+    },
+  ]);
