@@ -10,11 +10,13 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Catalogue } from '../flows/catalogue';
 import type { NodeRuntime } from '../nodes/runtime';
-import type { EmitResult, IntakeRequest } from '../nodes/source-contract';
+import type { EmitResult, IntakeRequest, IntakeResult } from '../nodes/source-contract';
 import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
 import { CredentialStore } from './credentials';
 import { VariableStore } from './variables';
+import { waitForReply } from './replies';
+import type { StoredReply } from '../nodes/shared/reply';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
 import { Deployments, type DeploymentInfo } from './deployments';
@@ -304,9 +306,19 @@ export class Engine {
    * answers once its message is durably enqueued. Throws NotDeployedError, NoIntakeError (no intake
    * has the path), an intake's IntakeError, and ingest's errors (back-pressure, Redis down).
    */
-  async intake(flowId: string, request: IntakeRequest): Promise<EmitResult> {
+  async intake(flowId: string, request: IntakeRequest): Promise<IntakeResult> {
     const plan = await this.#deployedPlan(flowId);
     return offerIntake({ ...this.#ingestDeps(), credentials: this.credentials, log: this.log }, plan, request);
+  }
+
+  /**
+   * The reply an http-reply node stored for `runId` (request-reply webhooks), waiting for it until
+   * `startedAt + withinMs` — the run's own start when `startedAt` isn't given (a repeat waits out
+   * what is left of the first request's time). Undefined once the time is up.
+   */
+  async reply(flowId: string, runId: string, withinMs: number, options: { startedAt?: number; signal?: AbortSignal } = {}): Promise<StoredReply | undefined> {
+    const startedAt = options.startedAt ?? (await this.runs.getRun(flowId, runId))?.summary.startedAt ?? Date.now();
+    return waitForReply(this.redis, this.keys, () => this.currentPlan(flowId), runId, startedAt + withinMs, options.signal);
   }
 
   /**
