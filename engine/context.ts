@@ -11,6 +11,7 @@ import { LuaScript } from './stores/script';
 import type { Plan, PlanNode } from './plan';
 import type { Tracer } from './tracer';
 import { makePreview } from '../flows/preview';
+import { rateLimitedHttp } from './rate-limit';
 
 export interface ContextParts {
   redis: Redis;
@@ -99,7 +100,8 @@ export function createNodeContext(
     state: nodeState(parts.redis, parts.keys, run.flowId, run.node.id),
     credentials: parts.credentials,
     signal: run.signal,
-    http: parts.http,
+    // Honours 429s for all workers; with `policy.rateLimit`, also spaces the node's requests.
+    http: rateLimitedHttp(parts.http, parts.redis, parts.keys, run.flowId, run.node.id, run.node.policy.rateLimit),
     dataDir: parts.dataDir,
     idempotencyKey: run.idempotencyKey,
   };

@@ -55,6 +55,14 @@ export const CircuitBreakerSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const RateLimitSchema = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Requests this node may send per interval, over all workers together.' }),
+    intervalMs: Type.Integer({ minimum: 100, maximum: 86_400_000, description: 'The interval (a sliding window).' }),
+  },
+  { additionalProperties: false },
+);
+
 export const OnErrorSchema = Type.Union(
   [Type.Literal('dead-letter'), Type.Literal('error'), Type.Literal('drop')],
   { description: 'What happens when the node fails for good: keep it in the dead letters, route it to the `error` port, or drop it (traced).' },
@@ -67,6 +75,7 @@ export const NodePolicySchema = Type.Object(
     idempotency: Type.Optional(IdempotencySchema),
     onError: Type.Optional(OnErrorSchema),
     circuitBreaker: Type.Optional(CircuitBreakerSchema),
+    rateLimit: Type.Optional(RateLimitSchema),
   },
   { additionalProperties: false },
 );
@@ -125,6 +134,7 @@ export type IdempotencyPolicy = Static<typeof IdempotencySchema>;
 export type CircuitBreakerPolicy = Static<typeof CircuitBreakerSchema>;
 export type OnError = Static<typeof OnErrorSchema>;
 export type NodePolicy = Static<typeof NodePolicySchema>;
+export type RateLimitPolicy = Static<typeof RateLimitSchema>;
 export type FlowNode = Static<typeof FlowNodeSchema>;
 export type FlowEdge = Static<typeof FlowEdgeSchema>;
 export type FlowSettings = Static<typeof FlowSettingsSchema>;
