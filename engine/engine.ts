@@ -16,6 +16,7 @@ import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
 import { CredentialStore } from './credentials';
 import { VariableStore } from './variables';
 import { waitForReply } from './replies';
+import { startRedriver } from './redrive';
 import type { StoredReply } from '../nodes/shared/reply';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
@@ -110,6 +111,7 @@ export class Engine {
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #breakers: CircuitBreakers;
   #closed = false;
+  #redriver: { stop(): Promise<void> } | undefined;
 
   private constructor(
     readonly redis: Redis,
@@ -205,6 +207,9 @@ export class Engine {
     const engine = new Engine(redis, options, outbound);
     await engine.#tracer.refreshSecrets();
     await engine.#deployments.start();
+    if (options.workers !== false) {
+      engine.#redriver = startRedriver({ deadLetters: engine.deadLetters, deployed: () => engine.deployed(), currentPlan: (id) => engine.currentPlan(id), log: engine.log });
+    }
     return engine;
   }
 
@@ -403,6 +408,7 @@ export class Engine {
   async close(force = false): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#redriver?.stop();
     await this.#deployments.stop();
     await this.#subscriptions?.stopAll();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));

@@ -63,6 +63,14 @@ export const RateLimitSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const RedriveSchema = Type.Object(
+  {
+    intervalMs: Type.Integer({ minimum: 1000, maximum: 7 * 86_400_000, description: 'How long a dead letter of this node waits before it is replayed automatically.' }),
+    maxRedrives: Type.Integer({ minimum: 1, maximum: 100, description: 'Automatic replays at most; past them the letter stays for a person.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const OnErrorSchema = Type.Union(
   [Type.Literal('dead-letter'), Type.Literal('error'), Type.Literal('drop')],
   { description: 'What happens when the node fails for good: keep it in the dead letters, route it to the `error` port, or drop it (traced).' },
@@ -76,6 +84,7 @@ export const NodePolicySchema = Type.Object(
     onError: Type.Optional(OnErrorSchema),
     circuitBreaker: Type.Optional(CircuitBreakerSchema),
     rateLimit: Type.Optional(RateLimitSchema),
+    redrive: Type.Optional(RedriveSchema),
   },
   { additionalProperties: false },
 );
@@ -135,6 +144,7 @@ export type CircuitBreakerPolicy = Static<typeof CircuitBreakerSchema>;
 export type OnError = Static<typeof OnErrorSchema>;
 export type NodePolicy = Static<typeof NodePolicySchema>;
 export type RateLimitPolicy = Static<typeof RateLimitSchema>;
+export type RedrivePolicy = Static<typeof RedriveSchema>;
 export type FlowNode = Static<typeof FlowNodeSchema>;
 export type FlowEdge = Static<typeof FlowEdgeSchema>;
 export type FlowSettings = Static<typeof FlowSettingsSchema>;

@@ -50,6 +50,7 @@ export const TEST_SUBSCRIPTION_TIMINGS = { backpressureCheckMs: 100, restartAfte
 
 /**
  * The example flows (flows/examples) run in tests with short timings in place of their own: a
- * 2 s merge window instead of 30 s, a poll every second instead of every minute.
+ * 2 s merge window instead of 30 s, a poll every second instead of every minute, dead letters
+ * redriven every 2 s instead of every 5 minutes (the engine looks for due ones every second).
  */
-export const TEST_EXAMPLE_TIMINGS = { mergeWindowMs: 2000, pollIntervalMs: 1000 } as const;
+export const TEST_EXAMPLE_TIMINGS = { mergeWindowMs: 2000, pollIntervalMs: 1000, redriveIntervalMs: 2000 } as const;
