@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 //   and every engine test shares the run's one redis-server);
 // - e2e: the editor driven through Debian's Chromium against a real server, one file at a time,
 //   so one browser runs at a time and the run never has more than two workers.
-// Both projects start the run's private redis-server (test/global-setup.ts); e2e also builds the
+// Both projects start the run's private redis-server (test/global-setup.ts); unit also starts the
+// run's one Kafka broker (test/kafka-global-setup.ts, a few seconds); e2e also builds the
 // editor once when editor/dist is missing or stale (e2e/global-setup.ts, scripts/build-editor.mjs).
 export default defineConfig({
   test: {
@@ -23,7 +24,7 @@ export default defineConfig({
           name: 'unit',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**', 'e2e/**', '**/dist/**', '.tributary/**'],
-          globalSetup: ['test/global-setup.ts'],
+          globalSetup: ['test/global-setup.ts', 'test/kafka-global-setup.ts'],
           sequence: { groupOrder: 0 },
           // Slow enough for a job that retries with backoff on a loaded 2-core box; a test that
           // needs longer says so itself.

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { PermanentError } from '../nodes/errors';
 import type { Credential, Credentials } from '../nodes/runtime';
 import type { Keys } from './keys';
+import type { CredentialInfo } from '../contracts/credentials';
 
 interface Sealed {
   type: Credential['type'];
@@ -21,11 +22,7 @@ interface Sealed {
 /** The fields of a credential that are secret (names, usernames and header names are not). */
 const SECRET_FIELDS = ['password', 'token', 'value'] as const;
 
-export interface CredentialInfo {
-  name: string;
-  type: Credential['type'];
-  updatedAt: number;
-}
+export type { CredentialInfo } from '../contracts/credentials';
 
 export class CredentialStore implements Credentials {
   readonly #key: Buffer;

@@ -11,6 +11,7 @@ import { nodeOf, type Plan } from './plan';
 import type { Retention } from './retention';
 import type { DeadLetter, DeadLetterStore } from './stores/dead-letters';
 import type { RunStore } from './stores/runs';
+import type { ReplayResult } from '../contracts/api/dead-letters';
 
 /** The dead letter of a delivery job that failed for good: what was delivered, where, and why. */
 export function deadLetterOf(job: Job<Delivery>, failure: { nodeType: string; error: TraceError; attempts: number; failedAt: number }): DeadLetter {
@@ -48,12 +49,7 @@ export interface DeadLetterServiceDeps {
   enqueue(flowId: string, jobs: DeliveryJob[]): Promise<void>;
 }
 
-export interface ReplayResult {
-  id: string;
-  jobId: string;
-  runId: string;
-  revision: number;
-}
+export type { ReplayResult } from '../contracts/api/dead-letters';
 
 export class DeadLetterService {
   constructor(private readonly deps: DeadLetterServiceDeps) {}

@@ -13,6 +13,7 @@ import type { NodeRuntime } from '../nodes/runtime';
 import type { EmitResult, IntakeRequest, IntakeResult } from '../nodes/source-contract';
 import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
+import { closeProducers } from '../nodes/runtime/kafka';
 import { CredentialStore } from './credentials';
 import { VariableStore } from './variables';
 import { waitForReply } from './replies';
@@ -413,6 +414,8 @@ export class Engine {
     await this.#subscriptions?.stopAll();
     await Promise.all([...this.#workers.values()].map((w) => w.close(force)));
     await Promise.all([...this.#queues.values()].map((q) => q.close()));
+    // The Kafka producers are shared by the process; one closed here reconnects on next use.
+    await closeProducers();
     this.redis.disconnect();
   }
 }

@@ -3,8 +3,9 @@
  * outbound request of the node takes a slot in a sliding window kept in Redis, waiting for one
  * when the window is full; a 429 with `Retry-After` from the receiver holds every worker's
  * requests of that node until then. Redis's clock is the one clock, so workers on several
- * machines agree. A sliding window never lets more than `requests` through in any interval, so a
- * receiver counting in fixed windows of the same length sees no more than its limit either.
+ * machines agree. A sliding window never lets more than `requests` leave in any interval; the
+ * receiver counts them as they arrive, which delays can bunch, so set the limit a little under
+ * the receiver's (the e-commerce example uses 9 a second for a CRM allowing 10).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';

@@ -6,16 +6,11 @@
  */
 import type { Redis } from 'ioredis';
 import { VARIABLE_LIMITS, VARIABLE_NAME } from '../flows/variables';
+import type { VariableInfo } from '../contracts/api/variables';
 import type { Keys } from './keys';
 import { LuaScript } from './stores/script';
 
-export interface VariableInfo {
-  name: string;
-  value: string;
-  /** `user` (set over the API) or `demo` (set by `npm start` for the demo services). */
-  source: 'user' | 'demo';
-  updatedAt: number;
-}
+export type { VariableInfo };
 
 export class VariableError extends Error {
   override readonly name = 'VariableError';

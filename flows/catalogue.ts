@@ -16,6 +16,12 @@ export interface CatalogueEntry {
   ports: PortsDecl;
   /** Overrides of the category's default policy for this node type. */
   defaultPolicy?: NodePolicy;
+  /**
+   * Set by the server that serves this catalogue when the type can't run there as configured (no
+   * Kafka brokers): validation reports every node of the type — unless its config has a non-empty
+   * `unlessConfig` field (its own brokers) — with `message`, so the editor shows it too.
+   */
+  unavailable?: { message: string; unlessConfig?: string };
 }
 
 /** Node types by type name. A Map, so that a hostile type such as `constructor` finds nothing. */

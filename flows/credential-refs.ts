@@ -1,8 +1,11 @@
 /**
  * The credentials a node's config names: every string value at a place its config schema marks
- * `format: "credential"`. Pure — the editor lists them too.
+ * `format: "credential"`, and which of them don't exist. Pure — the server and the editor ask
+ * the same question.
  */
+import type { Catalogue } from './catalogue';
 import { pointer } from './pointer';
+import type { Problem } from './problems';
 
 type Schema = Record<string, unknown>;
 
@@ -33,4 +36,20 @@ export function credentialRefs(schema: unknown, config: unknown): CredentialRef[
   };
   walk(schema, config, [], 0);
   return found;
+}
+
+/** A problem for each credential the flow names that isn't among `known` (a draft may be any shape). */
+export function missingCredentials(doc: { nodes?: unknown }, catalogue: Catalogue, known: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
+  (Array.isArray(doc.nodes) ? doc.nodes : []).forEach((node: unknown, index) => {
+    if (typeof node !== 'object' || node === null) return;
+    const { id, type, config } = node as { id?: unknown; type?: unknown; config?: unknown };
+    const spec = typeof type === 'string' ? catalogue.get(type) : undefined;
+    if (!spec) return;
+    for (const ref of credentialRefs(spec.configSchema, config)) {
+      if (known.has(ref.name)) continue;
+      problems.push({ pointer: pointer('nodes', index, 'config') + ref.pointer, code: 'config', ...(typeof id === 'string' && { nodeId: id }), message: `credential "${ref.name}" does not exist on this server` });
+    }
+  });
+  return problems;
 }

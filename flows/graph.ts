@@ -104,6 +104,49 @@ function cycles(nodeIds: string[], out: ReadonlyMap<string, string[]>): string[]
   return found;
 }
 
+const edgeKey = (edge: GraphEdge) => JSON.stringify([edge.from.node, edge.from.port, edge.to.node, edge.to.port]);
+
+/** True when following `out` from `start` reaches `goal`. */
+function reaches(out: ReadonlyMap<string, string[]>, start: string, goal: string): boolean {
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (id === goal) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(out.get(id) ?? []));
+  }
+  return false;
+}
+
+/**
+ * The problems `candidate` would bring if it were added to `edges` — the same rules as
+ * {@link checkGraph}, asked before the edge exists (the editor refuses a wire with them).
+ */
+export function checkNewEdge(nodes: ReadonlyMap<string, GraphNode>, edges: readonly GraphEdge[], candidate: GraphEdge): Problem[] {
+  const problems: Problem[] = [];
+  const report = (p: Problem) => problems.push(p);
+  const okFrom = checkEndpoint(candidate, 'from', nodes, report);
+  const okTo = checkEndpoint(candidate, 'to', nodes, report);
+  const key = edgeKey(candidate);
+  const twin = edges.find((e) => edgeKey(e) === key);
+  if (twin) report({ pointer: pointer('edges', candidate.index), code: 'duplicate-edge', edgeId: candidate.id, message: `edge "${candidate.id}" repeats edge "${twin.id}"` });
+  if (!okFrom || !okTo || twin) return problems;
+  const out = new Map<string, string[]>();
+  for (const e of edges) if (nodes.has(e.from.node) && nodes.has(e.to.node)) out.set(e.from.node, [...(out.get(e.from.node) ?? []), e.to.node]);
+  if (reaches(out, candidate.to.node, candidate.from.node)) {
+    const self = candidate.from.node === candidate.to.node;
+    report({
+      pointer: pointer('edges', candidate.index),
+      code: 'cycle',
+      edgeId: candidate.id,
+      message: `${self ? `node "${candidate.from.node}" would feed itself` : `edge "${candidate.id}" would close a cycle`}; flows must be acyclic (a node's retry policy replaces a loop)`,
+    });
+  }
+  return problems;
+}
+
 /** Reports every graph problem of the flow. */
 export function checkGraph(nodes: ReadonlyMap<string, GraphNode>, edges: GraphEdge[], report: (p: Problem) => void): void {
   const seenEdges = new Map<string, string>();
@@ -112,7 +155,7 @@ export function checkGraph(nodes: ReadonlyMap<string, GraphNode>, edges: GraphEd
   for (const edge of edges) {
     const okFrom = checkEndpoint(edge, 'from', nodes, report);
     const okTo = checkEndpoint(edge, 'to', nodes, report);
-    const key = JSON.stringify([edge.from.node, edge.from.port, edge.to.node, edge.to.port]);
+    const key = edgeKey(edge);
     const twin = seenEdges.get(key);
     if (twin !== undefined) {
       report({ pointer: pointer('edges', edge.index), code: 'duplicate-edge', edgeId: edge.id, message: `edge "${edge.id}" repeats edge "${twin}"` });

@@ -3,24 +3,27 @@
  * document), so the editor can mark the node or edge and the API can list the same problems.
  */
 
-export type ProblemCode =
-  | 'not-json'
-  | 'too-large'
-  | 'forbidden-key'
-  | 'shape'
-  | 'config'
-  | 'expression'
-  | 'unknown-type'
-  | 'duplicate-id'
-  | 'missing-node'
-  | 'unknown-port'
-  | 'source-input'
-  | 'sink-output'
-  | 'duplicate-edge'
-  | 'cycle'
-  | 'policy'
-  | 'too-many-problems'
-  | 'internal';
+export const PROBLEM_CODES = [
+  'not-json',
+  'too-large',
+  'forbidden-key',
+  'shape',
+  'config',
+  'expression',
+  'unknown-type',
+  'unavailable',
+  'duplicate-id',
+  'missing-node',
+  'unknown-port',
+  'source-input',
+  'sink-output',
+  'duplicate-edge',
+  'cycle',
+  'policy',
+  'too-many-problems',
+  'internal',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
 export interface Problem {
   /** RFC 6901 pointer into the document; `""` for the document as a whole. */

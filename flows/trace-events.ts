@@ -7,6 +7,7 @@
  * message and the attempt. Payloads appear only as bounded, redacted previews (see preview.ts).
  */
 import type { Preview } from './preview';
+import type { TraceError } from '../contracts/trace-error';
 
 export interface TraceBase {
   flowId: string;
@@ -25,12 +26,7 @@ export interface NodeTraceBase extends TraceBase {
 }
 
 /** An error as traces show it: classified, never with a stack or a secret. */
-export interface TraceError {
-  message: string;
-  /** `transient` errors are retried; `permanent` ones go to the onError policy at once. */
-  kind: 'transient' | 'permanent' | 'timeout' | 'stalled' | 'circuit-open';
-  code?: string;
-}
+export type { TraceError } from '../contracts/trace-error';
 
 export interface TraceOutput {
   port: string;

@@ -93,9 +93,19 @@ function checkNodes(doc: Json, catalogue: Catalogue, report: (p: Problem) => voi
       report({ pointer: at('policy', 'circuitBreaker'), code: 'policy', nodeId, message: `a circuit breaker applies to sinks; "${spec.type}" is a ${spec.category}` });
     }
     for (const p of resolved.portProblems) report({ pointer: at() + p.pointer, code: 'config', nodeId, message: p.message });
+    if (spec.unavailable && !hasValue(node.config, spec.unavailable.unlessConfig)) {
+      report({ pointer: at('type'), code: 'unavailable', nodeId, message: spec.unavailable.message });
+    }
     graphNodes.set(nodeId, { index, id: nodeId, category: spec.category, ports: resolved.ports });
   });
   return { graphNodes, untyped };
+}
+
+/** Whether `config[field]` is there and not empty (an empty list or string counts as absent). */
+function hasValue(config: unknown, field: string | undefined): boolean {
+  if (field === undefined || !isObject(config)) return false;
+  const value = config[field];
+  return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
 }
 
 function readEdges(doc: Json, report: (p: Problem) => void): GraphEdge[] {

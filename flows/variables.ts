@@ -1,3 +1,7 @@
+import { pointer } from './pointer';
+import type { Problem } from './problems';
+import type { FlowDocument } from './schema';
+
 /**
  * Flow variables: named per-server values (e.g. `CRM_URL`) that any JSONata field reads as
  * `$env('CRM_URL')`, resolved at run time, never written into a flow document. Pure: the rules
@@ -29,4 +33,18 @@ export function variableRefs(value: unknown): string[] {
     } else if (typeof v === 'object' && v !== null) pending.push(...Object.values(v));
   }
   return [...names].sort();
+}
+
+/** A problem for each variable a node of `doc` needs that isn't among `known`. */
+export function missingVariables(doc: FlowDocument, known: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
+  (doc.nodes ?? []).forEach((node, index) => {
+    if (!node || typeof node !== 'object') return;
+    for (const name of variableRefs([node.config, node.policy])) {
+      if (!known.has(name)) {
+        problems.push({ pointer: pointer('nodes', index), code: 'config', nodeId: node.id, message: `flow variable "${name}" is not set on this server (PUT /api/variables/${name})` });
+      }
+    }
+  });
+  return problems;
 }

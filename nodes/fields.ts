@@ -8,13 +8,13 @@ import type { CredentialType } from './spec';
 export { Expression } from '../flows/schema';
 
 /** The name of a credential of the given kind (never the secret itself). */
-export const CredentialRef = (kind: CredentialType | CredentialType[], options: { title?: string; description?: string } = {}) =>
+export const CredentialRef = (kind: CredentialType | readonly CredentialType[], options: { title?: string; description?: string } = {}) =>
   Type.String({
     title: 'Credential',
     description: 'Name of a stored credential; secrets never live in the flow.',
     ...options,
     format: 'credential',
-    'x-credential-types': Array.isArray(kind) ? kind : [kind],
+    'x-credential-types': typeof kind === 'string' ? [kind] : [...kind],
     pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
   });
 

@@ -7,6 +7,7 @@
 import type { Expression } from './runtime-expression';
 import type { HttpClient } from './runtime-http';
 import type { Preview } from '../flows/preview';
+import type { Credential } from '../contracts/credentials';
 
 export type { Expression } from './runtime-expression';
 export type { HttpClient } from './runtime-http';
@@ -94,11 +95,7 @@ export interface StateScript {
 }
 
 /** A stored credential, decrypted only for the node that names it. Never logged or traced. */
-export type Credential =
-  | { type: 'http-basic'; username: string; password: string }
-  | { type: 'http-bearer'; token: string }
-  | { type: 'http-header'; name: string; value: string }
-  | { type: 'kafka-sasl'; mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+export type { Credential } from '../contracts/credentials';
 
 export interface Credentials {
   /** Throws a permanent error when the credential doesn't exist or has another type. */

@@ -8,6 +8,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { CatalogueEntry } from '../flows/catalogue';
+import type { CredentialType } from '../contracts/credentials';
 
 export interface NodeSpec<S extends TSchema = TSchema> extends CatalogueEntry {
   /** Shown on the palette and the node, e.g. "HTTP request". */
@@ -19,17 +20,20 @@ export interface NodeSpec<S extends TSchema = TSchema> extends CatalogueEntry {
   /** JSON Schema of `config` with defaults, as TypeBox builds it. */
   configSchema: S;
   /** Kinds of named credentials the config may reference (fields with `format: "credential"`). */
-  credentialTypes?: CredentialType[];
-  /** True when the node has a runtime in this build; false for specs whose runtime is planned. */
-  implemented?: boolean;
+  credentialTypes?: readonly CredentialType[];
+  /**
+   * A server setting (an environment variable) the type needs, unless the node's config has
+   * `unlessConfig`: a server without it serves the type marked `unavailable` with `message`
+   * (server/served-catalogue.ts), so validation and the editor say so instead of a silent failure.
+   */
+  serverSetting?: { env: string; unlessConfig?: string; message: string };
 }
 
 /** The config type of a spec, derived from its schema. */
 export type ConfigOf<T> = T extends NodeSpec<infer S> ? Static<S> : never;
 
 /** Named credentials are kept apart from flows; nodes name them. */
-export const CREDENTIAL_TYPES = ['http-basic', 'http-bearer', 'http-header', 'kafka-sasl'] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+export { CREDENTIAL_TYPES, type CredentialType } from '../contracts/credentials';
 
 /** Identity with type inference: `export const spec = defineSpec({ … })`. */
 export const defineSpec = <S extends TSchema>(spec: NodeSpec<S>): NodeSpec<S> => spec;

@@ -4,19 +4,22 @@
 // Plain Node ESM with no dependencies, because it runs before node_modules exists. It walks a
 // list of requirements; each has a cheap local `check()` (no network) and, where we can, an
 // `install()`. When everything is present it only stats a few files and returns.
-// Later additions (Kafka jars) are one more entry in REQUIREMENTS.
+// Apache Kafka's broker jars (for `npm run kafka` and the tests) come from Maven Central into a
+// cache outside the repo (scripts/kafka-dist.mjs).
 //
 // `--for=test` (what `pretest` passes) adds what only the tests need: Chromium for the editor's
-// end-to-end tests. `npm start` never installs a browser.
+// end-to-end tests, and the Kafka broker. `npm start` never installs a browser; `--for=kafka`
+// (what `npm run kafka` passes) prepares the broker only.
 
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installKafkaDist, KAFKA_VERSION, kafkaDistState } from './kafka-dist.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const QUIET = process.env.TRIBUTARY_SETUP_QUIET === '1';
-/** What this run prepares for: `start` (the default) or `test` (`--for=test`). */
+/** What this run prepares for: `start` (the default), `test` (`--for=test`) or `kafka` (`--for=kafka`). */
 const PURPOSE = purposeFromArgs(process.argv.slice(2));
 
 /** @param {string} line */
@@ -32,7 +35,7 @@ class SetupError extends Error {}
  * @property {() => string | null} check   null when satisfied, else why not (one short phrase)
  * @property {(why: string) => void} [install]  makes check() pass, or throws SetupError
  * @property {string} [hint]        what a person can do when we can't install it ourselves
- * @property {'test'} [only]        needed only for this purpose (default: always)
+ * @property {Array<'test' | 'kafka'>} [only]  needed only for these purposes (default: always)
  */
 
 /** @type {Requirement[]} */
@@ -57,7 +60,7 @@ const REQUIREMENTS = [
     // The editor's end-to-end tests drive Debian's Chromium through playwright-core; Playwright's
     // own browser download is never used. CHROMIUM_PATH points elsewhere when set.
     name: 'chromium',
-    only: 'test',
+    only: ['test'],
     check: chromiumState,
     // A CHROMIUM_PATH that names nothing is a mistake to report, not a reason to install.
     install: process.env.CHROMIUM_PATH ? undefined : () => aptInstall(['chromium']),
@@ -65,11 +68,24 @@ const REQUIREMENTS = [
       ? 'Point CHROMIUM_PATH at a Chromium executable, or unset it to use Debian\'s /usr/bin/chromium.'
       : 'Install Debian\'s Chromium (`sudo apt-get install -y chromium`), or set CHROMIUM_PATH to a Chromium executable.',
   },
+  {
+    // Tests run against a real single-node broker (test/kafka-global-setup.ts), never a mock.
+    name: `kafka ${KAFKA_VERSION}`,
+    only: ['test', 'kafka'],
+    check: () => (findOnPath('java') ? kafkaDistState() : 'java is not on PATH'),
+    install: (why) => {
+      if (!findOnPath('java') || !findOnPath('mvn')) aptInstall(['openjdk-17-jre-headless', 'maven']);
+      if (kafkaDistState() === null) return;
+      say(`resolving org.apache.kafka:kafka_2.13:${KAFKA_VERSION} with Maven (${why})`);
+      installKafkaDist(run);
+    },
+    hint: 'Kafka\'s broker needs Java 17+ and Maven (`apt-get install -y openjdk-17-jre-headless maven`) and access to Maven Central.',
+  },
 ];
 
 function main() {
   for (const req of REQUIREMENTS) {
-    if (req.only !== undefined && req.only !== PURPOSE) continue;
+    if (req.only !== undefined && !req.only.includes(PURPOSE)) continue;
     const missing = req.check();
     if (missing === null) continue;
     if (!req.install) throw new SetupError(`${req.name}: ${missing}. ${req.hint ?? ''}`.trim());
@@ -186,16 +202,16 @@ function chromiumState() {
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-/** @param {string[]} args @returns {'start' | 'test'} */
+/** @param {string[]} args @returns {'start' | 'test' | 'kafka'} */
 function purposeFromArgs(args) {
-  let purpose = /** @type {'start' | 'test'} */ ('start');
+  let purpose = /** @type {'start' | 'test' | 'kafka'} */ ('start');
   for (const arg of args) {
-    const match = /^--for=(start|test)$/.exec(arg);
+    const match = /^--for=(start|test|kafka)$/.exec(arg);
     if (!match) {
-      console.error(`[setup] unknown argument ${arg}; usage: node scripts/setup.mjs [--for=start|test]`);
+      console.error(`[setup] unknown argument ${arg}; usage: node scripts/setup.mjs [--for=start|test|kafka]`);
       process.exit(2);
     }
-    purpose = /** @type {'start' | 'test'} */ (match[1]);
+    purpose = /** @type {'start' | 'test' | 'kafka'} */ (match[1]);
   }
   return purpose;
 }

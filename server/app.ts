@@ -3,11 +3,12 @@
  * then the route table, then errors as `application/problem+json`.
  */
 import { existsSync } from 'node:fs';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { ServerContext } from './context';
 import { HttpError, problemMiddleware } from './http/problem';
-import type { Route } from './http/route';
+import { checkBody, checkQuery } from './http/body';
+import { requiresNothing, type Route } from './http/route';
 import { hostAndOrigin, requireToken, type SecurityOptions } from './http/security';
 import { redisGated } from './redis-gate';
 
@@ -23,6 +24,16 @@ export interface AppOptions {
 function bodyParser(route: Route, limit: string): RequestHandler[] {
   if (route.auth === 'webhook') return [express.raw({ type: () => true, limit })];
   return route.method === 'get' || route.method === 'delete' ? [] : [express.json({ limit, strict: false })];
+}
+
+/** The route's handler behind the checks of its own schemas: what it is handed was validated. */
+function checked(route: Route): (req: Request, res: Response) => Promise<void> {
+  return async (req, res) => {
+    const query = route.query ? checkQuery(route.query, req.query as Record<string, unknown>) : {};
+    const sent = req.body === undefined && route.body && requiresNothing(route.body) ? {} : req.body;
+    const body = route.body ? checkBody(route.body, sent) : undefined;
+    await route.handler(req, res, { body, query });
+  };
 }
 
 /** A Host header that is only a host name or address and a port, safe to put in a header. */
@@ -87,7 +98,7 @@ export function createApp(ctx: ServerContext, routes: readonly Route[], options:
   const redisReady = () => ctx.engine.redis.status === 'ready';
   for (const route of routes) {
     const guards = route.auth === 'token' ? [tokenCheck] : [];
-    app[route.method](route.path, ...guards, ...bodyParser(route, limit), redisGated(route.handler, redisReady));
+    app[route.method](route.path, ...guards, ...bodyParser(route, limit), redisGated(checked(route), redisReady));
   }
   if (options.editorDir && existsSync(options.editorDir)) {
     app.use(express.static(options.editorDir, { index: 'index.html', fallthrough: true }));

@@ -2,44 +2,27 @@
  * Flows as the API offers them: saved drafts with their problems, import and export, deploy and
  * rollback by revision. Thin over the flow store and the engine; the HTTP layer maps its errors.
  */
+import type { DeployResult, FlowBody, FlowSummary, FlowView, ImportedFlow } from '../contracts/api';
 import type { Catalogue } from '../flows/catalogue';
-import { credentialRefs } from '../flows/credential-refs';
-import { variableRefs } from '../flows/variables';
+import { missingCredentials } from '../flows/credential-refs';
+import { missingVariables } from '../flows/variables';
 import { guardDocument } from '../flows/guard';
-import { SAFE_ID_PATTERN, SAFE_ID } from '../flows/limits';
-import { pointer } from '../flows/pointer';
 import type { Problem } from '../flows/problems';
-import { FLOW_FORMAT, type FlowDocument } from '../flows/schema';
+import type { FlowDocument } from '../flows/schema';
 import { validateFlow } from '../flows/validate';
 import type { Engine } from '../engine/engine';
 import { RedisUnavailableError } from '../engine/redis/fail-fast';
 import { FlowExistsError, type FlowRecord, type FlowStore, StaleRevisionError } from './flow-store';
 import { badRequest, conflict, HttpError, notFound } from './http/problem';
 
-export interface FlowView extends FlowRecord {
-  problems: Problem[];
-  /** The revision currently deployed, if the flow is deployed. */
-  deployedRevision?: number;
-}
-
 
 /**
- * Refuses (400) what isn't a flow document at all — not an object, not `tributary.flow/v1`, no
- * usable id, no node and edge lists. Anything past that is a draft whose problems are listed.
+ * Refuses (400) a document past the guardrails (size, depth, forbidden keys). Its shape as a flow
+ * document (FlowBody) was checked by the route; anything past that is a draft whose problems are listed.
  */
-export function asFlowDocument(body: unknown, where = ''): FlowDocument {
+function guarded(body: FlowBody): FlowDocument {
   const guard = guardDocument(body);
   if (!guard.readable || guard.problems.length > 0) throw badRequest('the body is not a usable JSON document', guard.problems);
-  const doc = body as Record<string, unknown>;
-  const problems: Problem[] = [];
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) problems.push({ pointer: where, code: 'shape', message: 'a flow document must be a JSON object' });
-  else {
-    if (doc.format !== FLOW_FORMAT) problems.push({ pointer: `${where}/format`, code: 'shape', message: `format must be "${FLOW_FORMAT}"` });
-    if (typeof doc.id !== 'string' || !SAFE_ID.test(doc.id)) problems.push({ pointer: `${where}/id`, code: 'shape', message: `id must match ${SAFE_ID_PATTERN}` });
-    if (!Array.isArray(doc.nodes)) problems.push({ pointer: `${where}/nodes`, code: 'shape', message: 'nodes must be an array' });
-    if (!Array.isArray(doc.edges)) problems.push({ pointer: `${where}/edges`, code: 'shape', message: 'edges must be an array' });
-  }
-  if (problems.length > 0) throw badRequest('the body is not a flow document', problems);
   return body as FlowDocument;
 }
 
@@ -68,26 +51,11 @@ export class FlowService {
    * Redis is unreachable, so that a draft can still be opened and saved.
    */
   async problemsOf(doc: FlowDocument, whileRedisDown: 'fail' | 'skip' = 'fail'): Promise<Problem[]> {
-    const problems = [...validateFlow(doc, this.catalogue).problems];
+    const problems = validateFlow(doc, this.catalogue).problems;
     const read = <T>(p: Promise<T>) => (whileRedisDown === 'skip' ? unlessRedisDown(p) : p);
     const [credentials, variables] = [await read(this.engine.credentials.list()), await read(this.engine.variables.names())];
-    if (!credentials || !variables) return problems;
-    const known = new Set(credentials.map((c) => c.name));
-    (doc.nodes ?? []).forEach((node, index) => {
-      const spec = node && typeof node === 'object' ? this.catalogue.get(node.type) : undefined;
-      if (!spec) return;
-      for (const ref of credentialRefs(spec.configSchema, node.config)) {
-        if (!known.has(ref.name)) {
-          problems.push({ pointer: pointer('nodes', index, 'config') + ref.pointer, code: 'config', nodeId: node.id, message: `credential "${ref.name}" does not exist on this server` });
-        }
-      }
-      for (const name of variableRefs([node.config, node.policy])) {
-        if (!variables.has(name)) {
-          problems.push({ pointer: pointer('nodes', index), code: 'config', nodeId: node.id, message: `flow variable "${name}" is not set on this server (PUT /api/variables/${name})` });
-        }
-      }
-    });
-    return problems;
+    if (!credentials || !variables) return [...problems];
+    return [...problems, ...missingCredentials(doc, this.catalogue, new Set(credentials.map((c) => c.name))), ...missingVariables(doc, variables)];
   }
 
   /** Flows live on disk: while Redis is unreachable a view just lacks what Redis knows (deployment, credentials). */
@@ -97,7 +65,7 @@ export class FlowService {
     return { ...record, problems: await this.problemsOf(record.doc, 'skip'), ...(deployedRevision !== undefined && { deployedRevision }) };
   }
 
-  async list() {
+  async list(): Promise<FlowSummary[]> {
     const deployed = await unlessRedisDown(this.engine.deployed());
     return (await this.store.list()).map((f) => ({ ...f, ...(deployed?.has(f.id) && { deployedRevision: deployed.get(f.id) }) }));
   }
@@ -108,8 +76,8 @@ export class FlowService {
     return this.#view(record);
   }
 
-  async create(body: unknown): Promise<FlowView> {
-    const doc = asFlowDocument(body);
+  async create(body: FlowBody): Promise<FlowView> {
+    const doc = guarded(body);
     try {
       return await this.#view(await this.store.create(doc));
     } catch (error) {
@@ -119,8 +87,8 @@ export class FlowService {
   }
 
   /** Saves a new revision (a no-op when nothing changed); `expected` guards against lost updates. */
-  async save(id: string, body: unknown, expected?: number): Promise<{ view: FlowView; changed: boolean }> {
-    const doc = asFlowDocument(body);
+  async save(id: string, body: FlowBody, expected?: number): Promise<{ view: FlowView; changed: boolean }> {
+    const doc = guarded(body);
     if (doc.id !== id) throw badRequest(`the document's id "${doc.id}" does not match the flow "${id}"`);
     const current = await this.store.get(id);
     if (!current) throw notFound(`no flow "${id}"; create it with POST /api/flows`);
@@ -143,7 +111,7 @@ export class FlowService {
     if (!(await this.store.delete(id))) throw notFound(`no flow "${id}"`);
   }
 
-  async revisions(id: string) {
+  async revisions(id: string): Promise<FlowSummary[]> {
     const list = await this.store.revisions(id);
     if (list.length === 0) throw notFound(`no flow "${id}"`);
     return list;
@@ -159,14 +127,14 @@ export class FlowService {
    * Imports one document or several. On an id that exists: `fail` refuses the whole import
    * (409, nothing imported); `copy` imports under a fresh id (`<id>-copy`, `<id>-copy-2`, …).
    */
-  async import(body: unknown, onConflict: 'fail' | 'copy'): Promise<Array<FlowView & { copiedFrom?: string }>> {
-    const docs = (Array.isArray(body) ? body : [body]).map((d, i) => asFlowDocument(d, Array.isArray(body) ? `/${i}` : ''));
+  async import(body: FlowBody | FlowBody[], onConflict: 'fail' | 'copy'): Promise<ImportedFlow[]> {
+    const docs = (Array.isArray(body) ? body : [body]).map(guarded);
     const existing = new Set(await this.store.ids());
     if (onConflict === 'fail') {
       const clashes = docs.filter((d) => existing.has(d.id)).map((d) => d.id);
       if (clashes.length > 0) throw conflict(`flows already exist: ${clashes.join(', ')}`, { ids: clashes });
     }
-    const imported: Array<FlowView & { copiedFrom?: string }> = [];
+    const imported: ImportedFlow[] = [];
     for (const doc of docs) {
       let id = doc.id;
       for (let n = 1; existing.has(id); n++) id = `${doc.id.slice(0, 50)}-copy${n === 1 ? '' : `-${n}`}`;
@@ -190,7 +158,7 @@ export class FlowService {
   }
 
   /** Deploys the latest revision, or an earlier one (rollback). No-op when it is already deployed. */
-  async deploy(id: string, revision?: number): Promise<{ flowId: string; revision: number; changed: boolean }> {
+  async deploy(id: string, revision?: number): Promise<DeployResult> {
     const record = revision === undefined ? await this.store.get(id) : await this.store.revision(id, revision);
     if (!record) throw notFound(revision === undefined ? `no flow "${id}"` : `flow "${id}" has no revision ${revision}`);
     if ((await this.engine.deployed()).get(id) === record.revision) return { flowId: id, revision: record.revision, changed: false };

@@ -22,6 +22,7 @@ import { isLoopback } from './loopback';
 import { stopOnSignals } from './shutdown';
 import { demoEnabled, startDemoServices } from './demo-start';
 import type { DemoServer } from '../demo/server';
+import { serverBrokers } from '../nodes/runtime/kafka';
 
 const log = createLogger();
 const EDITOR_DIR = fileURLToPath(new URL('../editor/dist/', import.meta.url));
@@ -77,8 +78,10 @@ async function main(): Promise<void> {
     ATTACHMENTS,
   );
   log.info({ url: api.url, dataDir: config.dataDir, redis: redis.private ? 'private' : 'REDIS_URL' }, `Tributary is running at ${api.url}`);
+  const kafka = serverBrokers();
+  const kafkaLine = kafka.length > 0 ? `Kafka: ${kafka.join(',')}` : 'Kafka: not configured (set KAFKA_BROKERS; `npm run kafka` starts a local broker)';
   const demoLine = demo ? `  Demo services (break them on purpose): ${demo.url}\n` : '';
-  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n${demoLine}  Ctrl-C stops it.\n\n`);
+  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  ${kafkaLine}\n${demoLine}  Ctrl-C stops it.\n\n`);
 }
 
 main().catch((error: unknown) => {

@@ -1,19 +1,20 @@
 /** Builds the services a server process needs around one engine. */
 import { join } from 'node:path';
-import { nodeCatalogue, NODE_SPECS } from '../nodes/catalogue';
 import type { Engine } from '../engine/engine';
 import type { ServerContext } from './context';
 import { FlowService } from './flow-service';
 import { FlowStore } from './flow-store';
+import { servedCatalogue } from './served-catalogue';
+import { VERSION } from './version';
 
-export const VERSION = '0.1.0';
 
 export function createServerContext(engine: Engine, dataDir: string): ServerContext {
+  const { specs, catalogue } = servedCatalogue();
   return {
     engine,
-    flows: new FlowService(new FlowStore(join(dataDir, 'flows')), engine, nodeCatalogue),
-    catalogue: nodeCatalogue,
-    specs: NODE_SPECS,
+    flows: new FlowService(new FlowStore(join(dataDir, 'flows')), engine, catalogue),
+    catalogue,
+    specs,
     log: engine.log,
     version: VERSION,
   };

@@ -1,6 +1,6 @@
 /**
  * The editor bundle must never pull in server-only code. This bundles the editor app and the
- * shared modules it may import (flow document, validation, node specs, trace event map) for the
+ * shared modules it may import (API contracts, flow document, validation, node specs, trace event map) for the
  * browser, as Vite would, and fails on any Node built-in or server package that sneaks in —
  * directly or through a dependency of a dependency.
  */
@@ -8,6 +8,11 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const EDITOR_FACING_MODULES = [
+  // The shared contracts: the API's shapes, credentials, trace errors.
+  'contracts/api/index.ts',
+  'contracts/api/client.ts',
+  'contracts/credentials.ts',
+  'contracts/trace-error.ts',
   'flows/validate.ts',
   'flows/schema.ts',
   'flows/expression.ts',

@@ -14,24 +14,10 @@ import type { Retention } from '../retention';
 import { createLogger, type Pino } from '../logger';
 import { checkPage, type Page } from './page';
 import { LuaScript, trimIndexTo, PRUNE_INDEX, pipelineResults } from './script';
+import type { DeadLetter } from '../../contracts/api/dead-letters';
 
-export interface DeadLetter {
-  /** The id of the delivery job that failed: a repeated dead-lettering of it is a no-op. */
-  id: string;
-  flowId: string;
-  revision: number;
-  nodeId: string;
-  nodeType: string;
-  /** The input port the message arrived on. */
-  port: string;
-  message: Message;
-  error: TraceError;
-  attempts: number;
-  firstAttemptAt?: number;
-  failedAt: number;
-  /** How many times this message was replayed before it ended here. */
-  replays: number;
-}
+/** A dead letter as stored: the API's DeadLetter (contracts/api/dead-letters.ts). */
+export type { DeadLetter } from '../../contracts/api/dead-letters';
 
 export interface DeadLetterStoreOptions {
   /**

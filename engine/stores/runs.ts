@@ -19,32 +19,10 @@ import type { Retention } from '../retention';
 import { checkPage, type Page } from './page';
 import { PRUNE_INDEX, pairsToRecord, pipelineResults } from './script';
 import { APPEND_EVENTS, REOPEN, RESERVE, SETTLE, START_RUN } from './runs-scripts';
+import type { RunStatus, RunSummary } from '../../contracts/api/runs';
 
-export type RunStatus = 'running' | 'completed' | 'failed';
-
-/** A run's hash, numbers parsed. */
-export interface RunSummary {
-  flowId: string;
-  runId: string;
-  revision: number;
-  /** The source node that started it ('' when the run was recreated by a replay). */
-  nodeId: string;
-  messageId: string;
-  status: RunStatus;
-  startedAt: number;
-  finishedAt?: number;
-  /** finishedAt − startedAt, when finished. */
-  durationMs?: number;
-  /** Deliveries enqueued and not yet settled. */
-  pending: number;
-  completed: number;
-  failed: number;
-  deadLettered: number;
-  skipped: number;
-  dropped: number;
-  /** The run's record had expired and a dead-letter replay recreated it (counts start there). */
-  recreated?: true;
-}
+/** A run's hash, numbers parsed: the API's RunSummary (contracts/api/runs.ts). */
+export type { RunStatus, RunSummary } from '../../contracts/api/runs';
 
 export interface StartRun {
   runId: string;

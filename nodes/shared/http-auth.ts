@@ -3,10 +3,10 @@
  * speaks HTTP (http-request, saga actions, http-poll). The secret goes into the returned header
  * only: callers never log or trace it.
  */
+import { HTTP_CREDENTIAL_TYPES, type HttpCredentialType } from '../../contracts/credentials';
 import type { Credential, Credentials } from '../runtime';
 
-export type HttpCredentialType = 'http-basic' | 'http-bearer' | 'http-header';
-const HTTP_TYPES: HttpCredentialType[] = ['http-basic', 'http-bearer', 'http-header'];
+export type { HttpCredentialType };
 
 /**
  * The header for the credential called `name`, and every string that would give the credential
@@ -14,7 +14,7 @@ const HTTP_TYPES: HttpCredentialType[] = ['http-basic', 'http-bearer', 'http-hea
  * quoting what the other side answered redacts them, since a receiver may echo what it got.
  */
 export async function credentialAuth(credentials: Credentials, name: string): Promise<{ header: [string, string]; secrets: string[] }> {
-  const credential = await credentials.get(name, HTTP_TYPES);
+  const credential = await credentials.get(name, [...HTTP_CREDENTIAL_TYPES]);
   const header = headerOf(credential);
   return { header, secrets: secretsOf(credential, header[1]) };
 }

@@ -4,7 +4,7 @@
  */
 import { Type, type SchemaOptions } from '@sinclair/typebox';
 import { CredentialRef, Expression } from '../fields';
-import type { CredentialType } from '../spec';
+import { HTTP_CREDENTIAL_TYPES } from '../../contracts/credentials';
 import { Choice, HEADER_NAME_PATTERN } from './schema';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -13,7 +13,7 @@ export const HttpMethod = (options: SchemaOptions & { default?: (typeof HTTP_MET
   Choice(HTTP_METHODS, { title: 'Method', ...options });
 
 /** Credentials an outgoing HTTP call can use: basic auth, a bearer token, or one named header. */
-export const HTTP_CREDENTIAL_TYPES: CredentialType[] = ['http-basic', 'http-bearer', 'http-header'];
+export { HTTP_CREDENTIAL_TYPES };
 
 export const HttpCredential = (options: { title?: string; description?: string } = {}) =>
   CredentialRef(HTTP_CREDENTIAL_TYPES, {

@@ -3,19 +3,17 @@
  * config (choices, header names, conditional requirements). Pure TypeBox: safe for the editor.
  */
 import { Type, type SchemaOptions, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Choice } from '../../contracts/choice';
+import { HEADER_NAME_PATTERN } from '../../contracts/credentials';
 
 /**
  * One of a few strings, as a union of literals: ajv reports it as one "must be one of …" problem
  * (see flows/validate.ts) and form libraries render it as a select.
  */
-export const Choice = <const T extends readonly [string, ...string[]]>(
-  values: T,
-  options: SchemaOptions & { default?: T[number] } = {},
-): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> =>
-  Type.Union(values.map((v) => Type.Literal(v)) as never, options) as never;
+export { Choice };
 
 /** HTTP header names (RFC 9110 tokens). */
-export const HEADER_NAME_PATTERN = "^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$";
+export { HEADER_NAME_PATTERN };
 
 /** Names of URL query parameters. */
 export const QUERY_PARAM_PATTERN = '^[A-Za-z0-9_.~\\[\\]-]{1,100}$';

@@ -1,15 +1,13 @@
 /**
- * The CLI's view of the REST API: fetch with the token, JSON in and out, and every failure —
- * an unreachable server, a problem+json answer, something that isn't JSON at all — turned into
+ * The CLI's view of the REST API: the shared client (contracts/api/client.ts), with every failure
+ * — an unreachable server, a problem+json answer, something that isn't JSON at all — turned into
  * a {@link CliError} whose message a person can act on.
  */
+import { ApiError, ApiUnreachableError, createApi, createRequest, type Api, type Request, type RequestOptions } from '../../contracts/api';
+import type { Problem } from '../../flows/problems';
 
 /** One validation problem as the API lists it (RFC 6901 pointer into the document). */
-export interface ApiProblem {
-  pointer: string;
-  message: string;
-  code?: string;
-}
+export type ApiProblem = Pick<Problem, 'pointer' | 'message'> & { code?: string };
 
 /** A failure the CLI reports on stderr and exits non-zero for; `message` is already readable. */
 export class CliError extends Error {
@@ -34,12 +32,6 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
-  query?: Record<string, string | number | undefined>;
-}
-
 /** `pointer: message` lines, the pointer `(document)` when the problem is about the whole. */
 export function formatProblems(problems: readonly ApiProblem[], indent = '  '): string {
   return problems.map((p) => `${indent}${p.pointer === '' ? '(document)' : p.pointer}: ${p.message}`).join('\n');
@@ -48,28 +40,23 @@ export function formatProblems(problems: readonly ApiProblem[], indent = '  '): 
 const isProblemList = (value: unknown): value is ApiProblem[] =>
   Array.isArray(value) && value.every((p) => typeof p === 'object' && p !== null && typeof p.pointer === 'string' && typeof p.message === 'string');
 
-/** Builds the error for a non-2xx answer from its (maybe problem+json) body. */
-export function errorFromResponse(status: number, statusText: string, text: string, what: string): CliError {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const doc = (typeof body === 'object' && body !== null ? body : {}) as { title?: unknown; detail?: unknown; problems?: unknown };
-  const title = typeof doc.title === 'string' ? doc.title : statusText || 'HTTP error';
-  // A proxy's HTML error page says little; its first line is enough to recognise it.
-  const detail = typeof doc.detail === 'string' ? doc.detail : text.trim().split('\n')[0]?.slice(0, 200) ?? '';
-  const problems = isProblemList(doc.problems) ? doc.problems : [];
-  const hint = status === 401 ? '\npass the server\'s token with --token or TRIBUTARY_TOKEN' : '';
+/** The CLI's message for an answer of the API that isn't a success. */
+export function errorFromApi(error: ApiError, server: string): CliError {
+  const { status, body } = error;
+  if (body.title === 'Not JSON') return new CliError(`${error.request}: ${body.detail}; is ${server} a Tributary server?`, status);
+  const title = typeof body.title === 'string' ? body.title : 'HTTP error';
+  const detail = typeof body.detail === 'string' ? body.detail : '';
+  const problems = isProblemList(body.problems) ? body.problems : [];
+  const hint = status === 401 ? "\npass the server's token with --token or TRIBUTARY_TOKEN" : '';
   const listed = problems.length > 0 ? `\n${formatProblems(problems)}` : '';
-  return new CliError(`${what}: ${title} (${status})${detail && detail !== title ? `: ${detail}` : ''}${listed}${hint}`, status, problems, body);
+  return new CliError(`${error.request}: ${title} (${status})${detail && detail !== title ? `: ${detail}` : ''}${listed}${hint}`, status, problems, body);
 }
 
 export class ApiClient {
   readonly server: string;
-  readonly #token: string | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #request: Request;
+  /** The API's routes, typed; failures are {@link CliError}s. */
+  readonly api: Api;
 
   constructor(options: ApiClientOptions) {
     let url: URL;
@@ -80,51 +67,19 @@ export class ApiClient {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--server must be an http(s) URL, not "${options.server}"`);
     this.server = url.href.replace(/\/+$/, '');
-    this.#token = options.token || undefined;
-    this.#fetch = options.fetch ?? fetch;
+    const token = options.token || undefined;
+    this.#request = createRequest({ server: this.server, token: () => token, ...(options.fetch && { fetch: options.fetch }) });
+    this.api = createApi((method, path, req) => this.request(method, path, req));
   }
 
   /** Calls the API; resolves with the parsed JSON answer (undefined when empty), throws {@link CliError}. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const query = Object.entries(options.query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
-    const search = query.length > 0 ? `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
-    const url = `${this.server}${path}${search}`;
-    const what = `${method} ${path}`;
-    let response: Response;
     try {
-      response = await this.#fetch(url, {
-        method,
-        headers: {
-          accept: 'application/json, application/problem+json',
-          ...(options.body !== undefined && { 'content-type': 'application/json' }),
-          ...(this.#token && { authorization: `Bearer ${this.#token}` }),
-          ...options.headers,
-        },
-        ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-      });
+      return await this.#request<T>(method, path, options);
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new CliError(`cannot reach the Tributary server at ${this.server} (${reason}); is it running? Set it with --server or TRIBUTARY_SERVER`);
+      if (error instanceof ApiError) throw errorFromApi(error, this.server);
+      if (error instanceof ApiUnreachableError) throw new CliError(`${error.message}; is it running? Set it with --server or TRIBUTARY_SERVER`);
+      throw error;
     }
-    const text = await response.text();
-    if (!response.ok) throw errorFromResponse(response.status, response.statusText, text, what);
-    if (text === '') return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new CliError(`${what}: the server answered ${response.status} with something that is not JSON; is ${this.server} a Tributary server?`, response.status);
-    }
-  }
-
-  get<T>(path: string, query?: RequestOptions['query']): Promise<T> {
-    return this.request<T>('GET', path, query ? { query } : {});
-  }
-
-  post<T>(path: string, body?: unknown, query?: RequestOptions['query']): Promise<T> {
-    return this.request<T>('POST', path, { body: body ?? {}, ...(query && { query }) });
   }
 }
-
-/** A path segment from user input (`a/b` must not reach another route). */
-export const seg = (value: string): string => encodeURIComponent(value);

@@ -4,8 +4,9 @@
  * same revision) and deploys nothing (`changed: false`), and says so.
  * `rollback <flowId> <revision>` — deploys an earlier saved revision.
  */
-import { CliError, type ApiClient, seg } from './api-client';
-import { positiveInt, type CommandGroup, type DeployResult, type FlowView } from './context';
+import { CliError, type ApiClient } from './api-client';
+import type { DeployResult, FlowView } from '../../contracts/api';
+import { positiveInt, type CommandGroup } from './context';
 import { readFlowFile } from './files';
 
 export type DeployOutcome =
@@ -14,7 +15,7 @@ export type DeployOutcome =
 
 async function currentFlow(client: ApiClient, id: string): Promise<FlowView | undefined> {
   try {
-    return await client.get<FlowView>(`/api/flows/${seg(id)}`);
+    return await client.api.getFlow(id);
   } catch (error) {
     if (error instanceof CliError && error.status === 404) return undefined;
     throw error;
@@ -26,13 +27,13 @@ export async function deployFile(client: ApiClient, file: string): Promise<Extra
   const { id, doc } = await readFlowFile(file);
   const current = await currentFlow(client, id);
   const view = current
-    ? await client.request<FlowView>('PUT', `/api/flows/${seg(id)}`, { body: doc, headers: { 'if-match': `"${current.revision}"` } })
-    : await client.post<FlowView>('/api/flows', doc);
+    ? await client.request<FlowView>('PUT', `/api/flows/${encodeURIComponent(id)}`, { body: doc, headers: { 'if-match': `"${current.revision}"` } })
+    : await client.request<FlowView>('POST', '/api/flows', { body: doc });
   const saved = !current ? 'created' : view.revision === current.revision ? 'unchanged' : 'updated';
   let result: DeployResult;
   try {
     // The revision we saved, not "the latest": someone saving in between must not get theirs deployed by us.
-    result = await client.post<DeployResult>(`/api/flows/${seg(id)}/deploy`, { revision: view.revision });
+    result = await client.api.deploy(id, view.revision);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     const note = saved === 'unchanged' ? `flow "${id}" is at revision ${view.revision}` : `saved as revision ${view.revision} of flow "${id}"`;
@@ -81,7 +82,7 @@ export const deployCommands: CommandGroup = (program, ctx) => {
     .argument('<flowId>', 'the flow')
     .argument('<revision>', 'the revision to deploy', positiveInt('revision'))
     .action(async (flowId: string, revision: number) => {
-      const result = await ctx.client().post<DeployResult>(`/api/flows/${seg(flowId)}/deploy`, { revision });
+      const result = await ctx.client().api.deploy(flowId, revision);
       ctx.out().result(result, () => (result.changed ? `flow "${flowId}": deployed revision ${result.revision}` : `flow "${flowId}": revision ${result.revision} is already deployed (nothing to do)`));
     });
 };

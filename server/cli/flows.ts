@@ -1,6 +1,6 @@
 /** `flows`, `export <flowId>`, `import <file…>`: listing flows and moving them between servers as files. */
-import { formatProblems, seg } from './api-client';
-import type { CommandGroup, FlowSummary, FlowView } from './context';
+import { formatProblems } from './api-client';
+import type { CommandGroup } from './context';
 import { readJsonFile, writeJsonFile } from './files';
 import { table, time } from './output';
 
@@ -9,7 +9,7 @@ export const flowCommands: CommandGroup = (program, ctx) => {
     .command('flows')
     .description('list saved flows with their latest and deployed revisions')
     .action(async () => {
-      const flows = await ctx.client().get<FlowSummary[]>('/api/flows');
+      const flows = await ctx.client().api.listFlows();
       ctx.out().result(flows, () =>
         flows.length === 0
           ? 'no flows saved'
@@ -29,7 +29,7 @@ export const flowCommands: CommandGroup = (program, ctx) => {
     .argument('<flowId>', 'the flow')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (flowId: string, options: { output?: string }) => {
-      const doc = await ctx.client().get<Record<string, unknown>>(`/api/flows/${seg(flowId)}/export`);
+      const doc = await ctx.client().api.exportFlow(flowId);
       const out = ctx.out();
       if (options.output === undefined) {
         // The document itself is the output, in either mode.
@@ -52,7 +52,7 @@ export const flowCommands: CommandGroup = (program, ctx) => {
         docs.push(...(Array.isArray(content) ? content : [content]));
       }
       // One request: the server imports all or, on a clash without --copy, none.
-      const imported = await ctx.client().post<FlowView[]>('/api/flows/import', docs, { onConflict: options.copy ? 'copy' : 'fail' });
+      const imported = await ctx.client().api.importFlows(docs, options.copy ? 'copy' : 'fail');
       const out = ctx.out();
       for (const flow of imported) {
         if (flow.problems.length > 0) out.warn(`flow "${flow.id}" was imported as a draft with ${flow.problems.length} problem(s); it can't be deployed until they are fixed:\n${formatProblems(flow.problems)}`);

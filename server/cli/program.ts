@@ -2,8 +2,8 @@
  * The `tributary` command line: global options, the command groups, and one place that turns any
  * failure into a message on stderr and a non-zero exit code.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { VERSION } from '../version';
 import { ApiClient, CliError } from './api-client';
 import type { CliContext } from './context';
 import { deployCommands } from './deploy';
@@ -19,18 +19,10 @@ interface GlobalOptions {
   json?: boolean;
 }
 
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function buildProgram(io: Io): Command {
   const program = new Command('tributary')
     .description('Deploy, export and inspect Tributary flows over the REST API.')
-    .version(version())
+    .version(VERSION)
     .addOption(new Option('--server <url>', 'the Tributary server').env('TRIBUTARY_SERVER').default(DEFAULT_SERVER))
     .addOption(new Option('--token <token>', "the server's API token, needed unless it is bound to loopback only (prefer the variable: arguments show in process lists)").env('TRIBUTARY_TOKEN'))
     .option('--json', 'print machine-readable JSON on stdout')

@@ -1,39 +1,10 @@
 /** `runs <flowId>`, `dead-letters <flowId>`, `replay <flowId> <letterId>`: what a flow did and what it couldn't. */
-import { seg } from './api-client';
+import type { PageOf, ReplayResult } from '../../contracts/api';
 import { positiveInt, type CommandGroup } from './context';
 import { readJsonFile } from './files';
 import { duration, table, time } from './output';
 
-interface RunItem {
-  runId: string;
-  status: string;
-  revision: number;
-  startedAt: number;
-  durationMs?: number;
-  completed: number;
-  failed: number;
-  deadLettered: number;
-  pending: number;
-}
-
-interface DeadLetterItem {
-  id: string;
-  nodeId: string;
-  nodeType?: string;
-  attempts: number;
-  failedAt: number;
-  replays?: number;
-  error?: { message?: string };
-}
-
-interface Paged<T> {
-  items: T[];
-  total: number;
-  offset?: number;
-  limit?: number;
-}
-
-const shown = (page: Paged<unknown>, what: string) => `${page.items.length} of ${page.total} ${what}${page.offset ? ` (from ${page.offset})` : ''}`;
+const shown = (page: PageOf<unknown>, what: string) => `${page.items.length} of ${page.total} ${what}${page.offset ? ` (from ${page.offset})` : ''}`;
 
 /** First line of an error message, shortened: a table cell, not a stack. */
 const short = (text: string | undefined, max = 60) => {
@@ -49,7 +20,7 @@ export const runCommands: CommandGroup = (program, ctx) => {
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
     .option('--offset <n>', 'skip this many', positiveInt('--offset', 0), 0)
     .action(async (flowId: string, options: { limit: number; offset: number }) => {
-      const page = await ctx.client().get<Paged<RunItem>>(`/api/flows/${seg(flowId)}/runs`, { offset: options.offset, limit: options.limit });
+      const page = await ctx.client().api.listRuns(flowId, { offset: options.offset, limit: options.limit });
       ctx.out().result(page, () =>
         page.items.length === 0
           ? `no runs of flow "${flowId}"${page.total > 0 ? ` past offset ${options.offset} (${page.total} in all)` : ''}`
@@ -75,7 +46,7 @@ export const runCommands: CommandGroup = (program, ctx) => {
     .option('--offset <n>', 'skip this many', positiveInt('--offset', 0))
     .option('--node <nodeId>', "only this node's letters")
     .action(async (flowId: string, options: { limit?: number; offset?: number; node?: string }) => {
-      const page = await ctx.client().get<Paged<DeadLetterItem>>(`/api/flows/${seg(flowId)}/dead-letters`, { offset: options.offset, limit: options.limit, node: options.node });
+      const page = await ctx.client().api.listDeadLetters(flowId, options);
       ctx.out().result(page, () =>
         page.items.length === 0
           ? `no dead letters in flow "${flowId}"`
@@ -97,8 +68,8 @@ export const runCommands: CommandGroup = (program, ctx) => {
     .argument('<letterId>', 'the dead letter')
     .option('--payload <file>', 'a JSON file whose content replaces the message payload')
     .action(async (flowId: string, letterId: string, options: { payload?: string }) => {
-      const body = options.payload === undefined ? {} : { payload: await readJsonFile(options.payload) };
-      const result = await ctx.client().post<{ runId?: string; revision?: number } | undefined>(`/api/flows/${seg(flowId)}/dead-letters/${seg(letterId)}/replay`, body);
+      const edit = options.payload === undefined ? undefined : { payload: await readJsonFile(options.payload) };
+      const result: Partial<ReplayResult> | undefined = await ctx.client().api.replay(flowId, letterId, edit);
       ctx.out().result(result ?? { replayed: letterId }, () =>
         `replayed dead letter ${letterId} of flow "${flowId}"${result?.runId ? ` in run ${result.runId}` : ''}${result?.revision !== undefined ? ` (revision ${result.revision})` : ''}`,
       );

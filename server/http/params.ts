@@ -2,27 +2,19 @@
 import type { Request } from 'express';
 import { badRequest } from './problem';
 
-export function intQuery(req: Request, name: string, fallback: number, min: number, max: number): number {
-  const raw = req.query[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(n) || n < min || n > max) throw badRequest(`query parameter "${name}" must be an integer from ${min} to ${max}`);
-  return n;
-}
-
 export function intParam(req: Request, name: string): number {
   const n = Number(req.params[name]);
   if (!Number.isInteger(n) || n < 1) throw badRequest(`"${name}" must be a positive integer`);
   return n;
 }
 
-/** `If-Match: "3"` (or `3`, or `W/"3"`), else `?revision=3`, else undefined. */
+/** `If-Match: "3"` (or `3`, or `W/"3"`), else undefined (the route's `?revision` is the fallback). */
 export function expectedRevision(req: Request): number | undefined {
   const header = req.headers['if-match'];
-  const raw = typeof header === 'string' ? header.replace(/^W\//, '').replace(/"/g, '') : typeof req.query.revision === 'string' ? req.query.revision : undefined;
+  const raw = typeof header === 'string' ? header.replace(/^W\//, '').replace(/"/g, '') : undefined;
   if (raw === undefined || raw === '*') return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw badRequest('If-Match (or ?revision) must be a revision number');
+  if (!Number.isInteger(n) || n < 1) throw badRequest('If-Match must be a revision number');
   return n;
 }
 

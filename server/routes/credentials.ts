@@ -5,18 +5,12 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Request } from 'express';
-import { validatorFor } from '../../flows/ajv';
 import { SAFE_ID_PATTERN, SAFE_ID } from '../../flows/limits';
-import type { Credential } from '../../nodes/runtime';
 import type { ServerContext } from '../context';
-import { checkBody } from '../http/body';
 import { param } from '../http/params';
 import { badRequest, notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { CredentialBodies, CredentialBody, CredentialInfoSchema } from './engine-schemas';
-import { problem } from './schemas';
-
-const TYPES = Object.keys(CredentialBodies) as Array<keyof typeof CredentialBodies>;
+import { CredentialBody, CredentialInfoSchema, CredentialStoredSchema } from '../../contracts/api';
+import { defineRoutes, problem, route } from '../http/route';
 
 function nameParam(req: Request): string {
   const name = param(req, 'name');
@@ -24,24 +18,9 @@ function nameParam(req: Request): string {
   return name;
 }
 
-/**
- * The body as a credential, checked against the union of the four types; when it fails, the
- * problems come from the type it names (or say the type is unknown), which reads far better
- * than "matches none of the alternatives".
- */
-function credentialOf(body: unknown): Credential {
-  if (validatorFor(CredentialBody)(body)) return body as Credential;
-  const type = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { type?: unknown }).type : undefined;
-  const known = TYPES.find((t) => t === type);
-  if (!known) {
-    throw badRequest('the body is not a credential', [{ pointer: '/type', code: 'shape', message: `must be one of ${TYPES.map((t) => `"${t}"`).join(', ')}` }]);
-  }
-  return checkBody(CredentialBodies[known], body, `the ${known} credential`) as Credential;
-}
-
 export const credentialRoutes = (ctx: ServerContext) =>
   defineRoutes([
-    {
+    route({
       method: 'get',
       path: '/api/credentials',
       tag: 'credentials',
@@ -49,8 +28,8 @@ export const credentialRoutes = (ctx: ServerContext) =>
       auth: 'token',
       responses: { 200: { description: 'credentials', schema: Type.Array(CredentialInfoSchema) } },
       handler: async (_req, res) => res.json(await ctx.engine.credentials.list()),
-    },
-    {
+    }),
+    route({
       method: 'put',
       path: '/api/credentials/:name',
       tag: 'credentials',
@@ -59,17 +38,16 @@ export const credentialRoutes = (ctx: ServerContext) =>
       params: { name: 'credential name (letters, digits, `_.-`)' },
       body: CredentialBody,
       responses: {
-        200: { description: 'stored', schema: Type.Object({ name: Type.String(), type: Type.String() }) },
+        200: { description: 'stored', schema: CredentialStoredSchema },
         400: problem('a bad name, or not a credential'),
       },
-      handler: async (req, res) => {
+      handler: async (req, res, { body: credential }) => {
         const name = nameParam(req);
-        const credential = credentialOf(req.body);
         await ctx.engine.credentials.put(name, credential);
         res.json({ name, type: credential.type });
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/api/credentials/:name',
       tag: 'credentials',
@@ -82,5 +60,5 @@ export const credentialRoutes = (ctx: ServerContext) =>
         if (!SAFE_ID.test(name) || !(await ctx.engine.credentials.delete(name))) throw notFound(`no credential "${name.slice(0, 80)}"`);
         res.status(204).end();
       },
-    },
+    }),
   ]);

@@ -4,14 +4,12 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Request } from 'express';
+import { DeadLetterSchema, DiscardAllResultSchema, NodeFilterBody, PageOf, ReplayAllResultSchema, ReplayBody, ReplayResultSchema } from '../../contracts/api';
 import type { ServerContext } from '../context';
-import { checkBody } from '../http/body';
 import { param } from '../http/params';
-import { badRequest, conflict, notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { DeadLetterSchema, NodeFilterBody, PAGE_QUERY, PageOf, ReplayBody, ReplayResultSchema } from './engine-schemas';
-import { flowKnown, flowParam, pageQuery } from './lookups';
-import { problem } from './schemas';
+import { conflict, notFound } from '../http/problem';
+import { defineRoutes, problem, route } from '../http/route';
+import { flowKnown, flowParam, PageQuery } from './lookups';
 
 /** Letter ids are delivery job ids (hashes); anything else names no letter. */
 const LETTER_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -22,33 +20,29 @@ function letterParam(req: Request): string {
   return id;
 }
 
-/** An optional body: nothing sent is `{}`. */
-const optional = (body: unknown): unknown => (body === undefined ? {} : body);
+const LetterQuery = Type.Composite([PageQuery, Type.Object({ node: Type.Optional(Type.String({ description: "only this node's letters" })) })]);
 
 const params = { id: 'flow id', letterId: 'dead letter id' };
 
 export const deadLetterRoutes = (ctx: ServerContext) =>
   defineRoutes([
-    {
+    route({
       method: 'get',
       path: '/api/flows/:id/dead-letters',
       tag: 'dead-letters',
       summary: "A flow's dead letters, newest first; `node` keeps one node's (a bounded walk: `partial` when it stopped early)",
       auth: 'token',
       params: { id: 'flow id' },
-      query: { ...PAGE_QUERY, node: { description: "only this node's letters", type: 'string' } },
+      query: LetterQuery,
       responses: { 200: { description: 'a page of dead letters', schema: PageOf(DeadLetterSchema) }, 400: problem('bad paging'), 404: problem('no such flow') },
-      handler: async (req, res) => {
+      handler: async (req, res, { query: { node, ...page } }) => {
         const flowId = flowParam(req);
-        const page = pageQuery(req);
-        const node = req.query.node;
-        if (node !== undefined && typeof node !== 'string') throw badRequest('query parameter "node" must be given once');
         const result = await ctx.engine.deadLetters.list(flowId, { ...page, ...(node !== undefined && { nodeId: node }) });
         if (result.total === 0 && !(await flowKnown(ctx, flowId))) throw notFound(`no flow "${flowId}"`);
         res.json({ ...result, ...page });
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/api/flows/:id/dead-letters/replay-all',
       tag: 'dead-letters',
@@ -57,18 +51,17 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
       params: { id: 'flow id' },
       body: NodeFilterBody,
       responses: {
-        200: { description: 'what was replayed and what was refused', schema: Type.Object({ replayed: Type.Array(ReplayResultSchema), refused: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })) }) },
+        200: { description: 'what was replayed and what was refused', schema: ReplayAllResultSchema },
         400: problem('not a filter'),
         409: problem('the flow is not deployed'),
       },
-      handler: async (req, res) => {
+      handler: async (req, res, { body: filter }) => {
         const flowId = flowParam(req);
-        const filter = checkBody(NodeFilterBody, optional(req.body));
         if (!(await ctx.engine.deployed()).has(flowId)) throw conflict(`flow "${flowId}" is not deployed; deploy it to replay`);
         res.json(await ctx.engine.deadLetters.replayAll(flowId, filter.node === undefined ? {} : { nodeId: filter.node }));
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/api/flows/:id/dead-letters/discard-all',
       tag: 'dead-letters',
@@ -76,14 +69,13 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
       auth: 'token',
       params: { id: 'flow id' },
       body: NodeFilterBody,
-      responses: { 200: { description: 'how many were discarded', schema: Type.Object({ discarded: Type.Integer() }) }, 400: problem('not a filter') },
-      handler: async (req, res) => {
+      responses: { 200: { description: 'how many were discarded', schema: DiscardAllResultSchema }, 400: problem('not a filter') },
+      handler: async (req, res, { body: filter }) => {
         const flowId = flowParam(req);
-        const filter = checkBody(NodeFilterBody, optional(req.body));
         res.json({ discarded: await ctx.engine.deadLetters.discardAll(flowId, filter.node === undefined ? {} : { nodeId: filter.node }) });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/api/flows/:id/dead-letters/:letterId',
       tag: 'dead-letters',
@@ -98,8 +90,8 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
         if (!letter) throw notFound(`no dead letter "${id}" in flow "${flowId}"`);
         res.json(letter);
       },
-    },
-    {
+    }),
+    route({
       method: 'post',
       path: '/api/flows/:id/dead-letters/:letterId/replay',
       tag: 'dead-letters',
@@ -113,16 +105,15 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
         404: problem('no such letter'),
         409: problem('the flow is not deployed, or its node is gone'),
       },
-      handler: async (req, res) => {
+      handler: async (req, res, { body }) => {
         const flowId = flowParam(req);
         const id = letterParam(req);
-        const body = checkBody(ReplayBody, optional(req.body));
         const edit = Object.hasOwn(body, 'payload') ? { payload: body.payload } : undefined;
         const result = await ctx.engine.deadLetters.replay(flowId, id, edit);
         res.status(202).location(`/api/runs/${encodeURIComponent(result.runId)}`).json(result);
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/api/flows/:id/dead-letters/:letterId',
       tag: 'dead-letters',
@@ -136,5 +127,5 @@ export const deadLetterRoutes = (ctx: ServerContext) =>
         if (!(await ctx.engine.deadLetters.discard(flowId, id))) throw notFound(`no dead letter "${id}" in flow "${flowId}"`);
         res.status(204).end();
       },
-    },
+    }),
   ]);

@@ -5,8 +5,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Engine } from '../../engine/engine';
 import type { ServerContext } from '../context';
+import { DeploymentSchema, type Deployment } from '../../contracts/api';
 import { defineRoutes } from '../http/route';
-import { DeploymentSchema } from './engine-schemas';
 
 /**
  * Worker connections on the flow's queue, counted by Redis (CLIENT LIST), so workers of every
@@ -14,7 +14,7 @@ import { DeploymentSchema } from './engine-schemas';
  */
 const workersOf = (engine: Engine, flowId: string): Promise<number> => engine.queue(flowId).getWorkersCount().catch(() => 0);
 
-async function deploymentOf(engine: Engine, flowId: string, info: { revision: number; since: number }) {
+async function deploymentOf(engine: Engine, flowId: string, info: { revision: number; since: number }): Promise<Deployment> {
   const queue = engine.queue(flowId);
   const [workers, counts, backlog, plan, sources] = await Promise.all([
     workersOf(engine, flowId),

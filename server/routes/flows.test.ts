@@ -73,4 +73,20 @@ describe('when flows are saved over REST', () => {
     const again = await api('GET', '/api/flows/rt-copy/export');
     expect({ ...again.body, id: 'rt' }).toEqual(exported.body);
   });
+
+  it("refuses a body or query its route's schema doesn't take, before the handler runs", async () => {
+    const { api } = await t.startServer();
+    await api('POST', '/api/flows', doc('q'));
+    const badRevision = await api('POST', '/api/flows/q/deploy', { revision: 0 });
+    expect(badRevision.status).toBe(400);
+    expect(badRevision.body.problems).toEqual([{ pointer: '/revision', code: 'shape', message: 'must be >= 1' }]);
+    const badMode = await api('POST', '/api/flows/import?onConflict=merge', doc('q2'));
+    expect(badMode.status).toBe(400);
+    expect(badMode.body.detail).toBe('query parameter "onConflict" must be one of "fail", "copy"');
+    expect((await api('GET', '/api/flows/q2')).status).toBe(404);
+    const staleByQuery = await api('PUT', '/api/flows/q?revision=7', doc('q', '$.x'));
+    expect(staleByQuery.status).toBe(409);
+    expect((await api('PUT', '/api/flows/q?revision=one', doc('q', '$.x'))).body.detail).toMatch(/^query parameter "revision" /);
+  });
 });
+

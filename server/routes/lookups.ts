@@ -1,14 +1,17 @@
 /** Path and query readers shared by the engine's routes: flow ids, paging, "is this a flow at all". */
+import { Type } from '@sinclair/typebox';
 import type { Request } from 'express';
 import { SAFE_ID } from '../../flows/limits';
 import { MAX_PAGE } from '../../engine/stores/page';
 import type { ServerContext } from '../context';
-import { intQuery, param } from '../http/params';
+import { param } from '../http/params';
 import { notFound } from '../http/problem';
 
-
-/** `?offset&limit`, checked (400 otherwise). */
-export const pageQuery = (req: Request) => ({ offset: intQuery(req, 'offset', 0, 0, 1_000_000), limit: intQuery(req, 'limit', 50, 1, MAX_PAGE) });
+/** `?offset&limit` of a listing, as the route table checks them. */
+export const PageQuery = Type.Object({
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'items to skip' }),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 50, description: `items to return, at most ${MAX_PAGE}` }),
+});
 
 /** A flow id from the path; one that can't be a flow id names nothing (404). */
 export function flowParam(req: Request, name = 'id'): string {

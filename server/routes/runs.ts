@@ -2,13 +2,11 @@
 import type { Request } from 'express';
 import { flowOfRun } from '../../engine/message-id';
 import type { ServerContext } from '../context';
-import { checkBody } from '../http/body';
 import { param } from '../http/params';
 import { badRequest, notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { PAGE_QUERY, PageOf, RunIdSchema, RunSummarySchema, RunTraceSchema, TriggerBody, WebhookAcceptedSchema } from './engine-schemas';
-import { flowKnown, flowParam, pageQuery } from './lookups';
-import { problem } from './schemas';
+import { PageOf, RunStartedSchema, RunSummarySchema, RunTraceSchema, TriggerBody } from '../../contracts/api';
+import { defineRoutes, problem, route } from '../http/route';
+import { flowKnown, flowParam, PageQuery } from './lookups';
 
 /** `<flowId>.<hash>`: what `sourceMessageId` makes; anything else names no run. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\.[A-Za-z0-9_-]{1,64}$/;
@@ -23,7 +21,7 @@ function idempotencyKey(req: Request): string | undefined {
 
 export const runRoutes = (ctx: ServerContext) =>
   defineRoutes([
-    {
+    route({
       method: 'post',
       path: '/api/flows/:id/trigger',
       tag: 'runs',
@@ -32,40 +30,38 @@ export const runRoutes = (ctx: ServerContext) =>
       params: { id: 'flow id' },
       body: TriggerBody,
       responses: {
-        200: { description: 'the Idempotency-Key was seen before: the original run', schema: WebhookAcceptedSchema },
-        202: { description: 'the message is durably enqueued; the run is on its way', schema: RunIdSchema },
+        200: { description: 'the Idempotency-Key was seen before: the original run', schema: RunStartedSchema },
+        202: { description: 'the message is durably enqueued; the run is on its way', schema: RunStartedSchema },
         400: problem('not a trigger body'),
         404: problem('no such inject node'),
         409: problem('the flow is not deployed'),
         503: problem('the flow is over its backlog limit; see Retry-After'),
       },
-      handler: async (req, res) => {
+      handler: async (req, res, { body }) => {
         const flowId = flowParam(req);
-        const body = checkBody(TriggerBody, req.body);
         const result = await ctx.engine.trigger(flowId, body.node, body.payload, { idempotencyKey: idempotencyKey(req) });
         res.location(`/api/runs/${encodeURIComponent(result.runId)}`);
         if (result.duplicate) res.status(200).json({ runId: result.runId, duplicate: true });
         else res.status(202).json({ runId: result.runId });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/api/flows/:id/runs',
       tag: 'runs',
       summary: "A flow's recent runs, newest first",
       auth: 'token',
       params: { id: 'flow id' },
-      query: PAGE_QUERY,
+      query: PageQuery,
       responses: { 200: { description: 'a page of runs', schema: PageOf(RunSummarySchema) }, 400: problem('bad paging'), 404: problem('no such flow') },
-      handler: async (req, res) => {
+      handler: async (req, res, { query: page }) => {
         const flowId = flowParam(req);
-        const page = pageQuery(req);
         const { items, total } = await ctx.engine.runs.listRuns(flowId, page);
         if (total === 0 && !(await flowKnown(ctx, flowId))) throw notFound(`no flow "${flowId}"`);
         res.json({ items, total, ...page });
       },
-    },
-    {
+    }),
+    route({
       method: 'get',
       path: '/api/runs/:runId',
       tag: 'runs',
@@ -80,5 +76,5 @@ export const runRoutes = (ctx: ServerContext) =>
         if (!run) throw notFound(`no run "${runId.slice(0, 100)}"`);
         res.json(run);
       },
-    },
+    }),
   ]);

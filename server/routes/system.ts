@@ -1,6 +1,7 @@
 /** The node catalogue, health and the OpenAPI document. */
 import { Type } from '@sinclair/typebox';
 import type { ServerContext } from '../context';
+import { HealthSchema, NodeTypeSpecSchema } from '../../contracts/api';
 import { defineRoutes, type Route } from '../http/route';
 import { openApiDocument } from '../openapi';
 
@@ -12,7 +13,7 @@ export const systemRoutes = (ctx: ServerContext, allRoutes: () => readonly Route
       tag: 'catalogue',
       summary: 'The node catalogue: every node type with its config schema, ports, docs and default policy',
       auth: 'token',
-      responses: { 200: { description: 'node specs', schema: Type.Array(Type.Object({ type: Type.String(), category: Type.String(), title: Type.String() })) } },
+      responses: { 200: { description: 'node specs', schema: Type.Array(NodeTypeSpecSchema) } },
       handler: (_req, res) => res.json(ctx.specs),
     },
     {
@@ -22,7 +23,7 @@ export const systemRoutes = (ctx: ServerContext, allRoutes: () => readonly Route
       summary: 'Whether this process and its Redis are up',
       auth: 'token',
       responses: {
-        200: { description: 'up', schema: Type.Object({ status: Type.String(), redis: Type.String(), down: Type.Array(Type.String()), version: Type.String(), deployments: Type.Integer() }) },
+        200: { description: 'up', schema: HealthSchema },
         503: { description: 'degraded: `down` lists what is unreachable (`redis`)' },
       },
       handler: async (_req, res) => {

@@ -5,20 +5,11 @@
 import { Type } from '@sinclair/typebox';
 import { VARIABLE_LIMITS, VARIABLE_NAME } from '../../flows/variables';
 import { VariableError } from '../../engine/variables';
+import { VariableBody, VariableSchema, VariableStoredSchema } from '../../contracts/api';
 import type { ServerContext } from '../context';
-import { checkBody } from '../http/body';
 import { param } from '../http/params';
 import { badRequest, notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { problem } from './schemas';
-
-const VariableSchema = Type.Object({
-  name: Type.String(),
-  value: Type.String(),
-  source: Type.String({ description: '`user`, or `demo` for the demo services’ URLs that `npm start` sets' }),
-  updatedAt: Type.Integer(),
-});
-const VariableBody = Type.Object({ value: Type.String({ maxLength: VARIABLE_LIMITS.maxValueBytes }) }, { additionalProperties: false });
+import { defineRoutes, problem, route } from '../http/route';
 
 function nameParam(name: string): string {
   if (!VARIABLE_NAME.test(name)) throw badRequest(`a variable name must match ${VARIABLE_NAME.source}`);
@@ -27,7 +18,7 @@ function nameParam(name: string): string {
 
 export const variableRoutes = (ctx: ServerContext) =>
   defineRoutes([
-    {
+    route({
       method: 'get',
       path: '/api/variables',
       tag: 'variables',
@@ -35,8 +26,8 @@ export const variableRoutes = (ctx: ServerContext) =>
       auth: 'token',
       responses: { 200: { description: 'variables', schema: Type.Array(VariableSchema) } },
       handler: async (_req, res) => res.json(await ctx.engine.variables.list()),
-    },
-    {
+    }),
+    route({
       method: 'put',
       path: '/api/variables/:name',
       tag: 'variables',
@@ -44,10 +35,9 @@ export const variableRoutes = (ctx: ServerContext) =>
       auth: 'token',
       params: { name: 'variable name (letters, digits, `_`)' },
       body: VariableBody,
-      responses: { 200: { description: 'stored', schema: Type.Object({ name: Type.String(), value: Type.String() }) }, 400: problem('a bad name or value, or the store is full') },
-      handler: async (req, res) => {
+      responses: { 200: { description: 'stored', schema: VariableStoredSchema }, 400: problem('a bad name or value, or the store is full') },
+      handler: async (req, res, { body: { value } }) => {
         const name = nameParam(param(req, 'name'));
-        const { value } = checkBody(VariableBody, req.body, 'the variable');
         try {
           await ctx.engine.variables.put(name, value);
         } catch (error) {
@@ -56,8 +46,8 @@ export const variableRoutes = (ctx: ServerContext) =>
         }
         res.json({ name, value });
       },
-    },
-    {
+    }),
+    route({
       method: 'delete',
       path: '/api/variables/:name',
       tag: 'variables',
@@ -70,5 +60,5 @@ export const variableRoutes = (ctx: ServerContext) =>
         if (!VARIABLE_NAME.test(name) || !(await ctx.engine.variables.delete(name))) throw notFound(`no variable "${name.slice(0, 80)}"`);
         res.status(204).end();
       },
-    },
+    }),
   ]);

@@ -6,10 +6,9 @@
 import { SAFE_ID } from '../../flows/limits';
 import { NotDeployedError, UnknownSourceError } from '../../engine/ingest';
 import type { ServerContext } from '../context';
+import { RunStartedSchema } from '../../contracts/api';
 import { notFound } from '../http/problem';
-import { defineRoutes } from '../http/route';
-import { WebhookAcceptedSchema } from './engine-schemas';
-import { problem } from './schemas';
+import { defineRoutes, problem } from '../http/route';
 
 export const webhookRoutes = (ctx: ServerContext) => {
   return defineRoutes([
@@ -22,8 +21,8 @@ export const webhookRoutes = (ctx: ServerContext) => {
       auth: 'webhook',
       params: { flowId: 'flow id', path: "the webhook node's path, `:name` segments captured into params" },
       responses: {
-        200: { description: 'this idempotency key was accepted before: the original run (a request-reply webhook answers its http-reply instead, any status)', schema: WebhookAcceptedSchema },
-        202: { description: 'durably enqueued: nothing acknowledged is lost (a request-reply webhook: no reply within its timeout)', schema: WebhookAcceptedSchema },
+        200: { description: 'this idempotency key was accepted before: the original run (a request-reply webhook answers its http-reply instead, any status)', schema: RunStartedSchema },
+        202: { description: 'durably enqueued: nothing acknowledged is lost (a request-reply webhook: no reply within its timeout)', schema: RunStartedSchema },
         400: problem('a JSON body that does not parse'),
         401: problem('missing or wrong shared secret or signature'),
         404: problem('no deployed webhook at this path'),

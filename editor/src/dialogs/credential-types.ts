@@ -1,5 +1,5 @@
 /** The fields each credential type asks for; one of them is the secret (write-only). */
-import type { CredentialType } from '../../../nodes/spec';
+import { KAFKA_SASL_MECHANISMS, type CredentialType } from '../../../contracts/credentials';
 
 export interface CredentialForm {
   /** Plain fields, shown back when replacing (the server never returns them, so they start empty). */
@@ -13,7 +13,7 @@ export const CREDENTIAL_FORMS: { readonly [T in CredentialType]: CredentialForm 
   'http-header': { fields: [{ key: 'name', label: 'Header name' }], secret: { key: 'value', label: 'Header value' } },
   'kafka-sasl': {
     fields: [
-      { key: 'mechanism', label: 'Mechanism', options: ['plain', 'scram-sha-256', 'scram-sha-512'] },
+      { key: 'mechanism', label: 'Mechanism', options: [...KAFKA_SASL_MECHANISMS] },
       { key: 'username', label: 'Username' },
     ],
     secret: { key: 'password', label: 'Password' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeCatalogue } from '../../../nodes/catalogue';
 import type { FlowDocument } from '../../../flows/schema';
+import { validateFlow } from '../../../flows/validate';
 import { connectionRefusal } from './connect';
 
 const flow: FlowDocument = {
@@ -49,5 +50,32 @@ describe('when two ports are to be wired', () => {
 
   it('refuses a port the node does not have', () => {
     expect(refusal(['a', 'nope'], ['b', 'in'])).toMatch(/no output "nope"/);
+  });
+
+  it('refuses an input the node does not have', () => {
+    expect(refusal(['a', 'out'], ['b', 'nope'])).toMatch(/"B" has no input "nope"/);
+  });
+
+  it('refuses a node whose type is unknown, naming the type', () => {
+    const odd: FlowDocument = { ...flow, nodes: [...flow.nodes, { id: 'x', type: 'teleport', position: { x: 0, y: 0 }, config: {} }] };
+    expect(connectionRefusal(odd, nodeCatalogue, { node: 'a', port: 'out' }, { node: 'x', port: 'in' })).toMatch(/unknown type "teleport"/);
+  });
+
+  it('refuses exactly the wires that validation would then find a graph problem in', () => {
+    const ports = ['in', 'out', 'error', 'nope'];
+    const graphCodes = new Set(['missing-node', 'unknown-port', 'source-input', 'sink-output', 'duplicate-edge', 'cycle']);
+    const graphProblems = (doc: FlowDocument) => validateFlow(doc, nodeCatalogue).problems.filter((p) => graphCodes.has(p.code)).length;
+    const before = graphProblems(flow);
+    for (const from of flow.nodes) {
+      for (const to of flow.nodes) {
+        for (const fromPort of ports) {
+          for (const toPort of ports) {
+            const wired: FlowDocument = { ...flow, edges: [...flow.edges, { id: 'new', from: { node: from.id, port: fromPort }, to: { node: to.id, port: toPort } }] };
+            const refused = connectionRefusal(flow, nodeCatalogue, { node: from.id, port: fromPort }, { node: to.id, port: toPort }) !== null;
+            expect(refused, `${from.id}.${fromPort} → ${to.id}.${toPort}`).toBe(graphProblems(wired) > before);
+          }
+        }
+      }
+    }
   });
 });

@@ -87,7 +87,6 @@ export const spec = defineSpec({
     inputs: [{ kind: 'each', items: '/config/inputs', name: '' }],
     outputs: [...SINGLE_OUTPUT, { kind: 'fixed', name: 'timeout', when: { path: '/config/mode', in: ['join'] } }],
   },
-  implemented: true,
 });
 
 export type MergeConfig = ConfigOf<typeof spec>;

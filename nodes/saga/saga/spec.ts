@@ -116,7 +116,6 @@ export const spec = defineSpec({
   // One delivery runs every step with its retries and, if need be, every compensation: the
   // category's 30 s would cut short a saga of a few steps that meets a slow service.
   defaultPolicy: { timeoutMs: 300_000 },
-  implemented: true,
 });
 
 export type SagaConfig = ConfigOf<typeof spec>;

@@ -48,7 +48,6 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
-  implemented: true,
 });
 
 export type FileConfig = ConfigOf<typeof spec>;

@@ -47,7 +47,6 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
-  implemented: true,
 });
 
 export type HttpReplyConfig = ConfigOf<typeof spec>;

@@ -62,7 +62,6 @@ export const spec = defineSpec({
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
   credentialTypes: HTTP_CREDENTIAL_TYPES,
-  implemented: true,
 });
 
 export type HttpRequestConfig = ConfigOf<typeof spec>;

@@ -39,7 +39,6 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: [] },
-  implemented: true,
 });
 
 export type LogConfig = ConfigOf<typeof spec>;

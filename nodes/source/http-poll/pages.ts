@@ -20,6 +20,8 @@ export interface PageStep {
   /** 1 for the first page. */
   page: number;
   url: string;
+  /** The origin the poll started at (the configured URL's, or what `urlFrom` gave): the credential goes only there. */
+  origin?: string;
   /** The largest cursor value of the records read so far in this poll. */
   max?: Cursor;
 }
@@ -51,7 +53,7 @@ export function numberedNext(config: HttpPollConfig, step: PageStep, count: numb
 }
 
 /** What a `nextLink` expression gave, as an absolute URL; nothing (or an empty string) ends the poll. */
-export function linkedNext(value: unknown, current: string): string | undefined {
+export function linkedNext(value: unknown, current: string, origin?: string): string | undefined {
   if (value === undefined || value === null || value === '' || value === false) return undefined;
   if (typeof value !== 'string') throw new PermanentError(`pagination.nextLink: expected a URL, got ${describe(value)}`, { code: 'BAD_NEXT_LINK' });
   let next: URL;
@@ -62,6 +64,11 @@ export function linkedNext(value: unknown, current: string): string | undefined 
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
     throw new PermanentError(`pagination.nextLink: only http(s) links are followed, got ${next.protocol}`, { code: 'BAD_NEXT_LINK' });
+  }
+  // A page names where the next one is, and a page is what the remote side controls: without
+  // consent, pagination stays on the origin the user configured (and the credential with it).
+  if (origin !== undefined && next.origin !== origin) {
+    throw new PermanentError(`pagination.nextLink: leads to ${next.origin}, another origin than ${origin} (turn on pagination.crossOrigin to follow it)`, { code: 'CROSS_ORIGIN_NEXT_LINK' });
   }
   return next.href;
 }

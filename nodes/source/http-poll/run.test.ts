@@ -195,3 +195,52 @@ describe('when a poll fails', () => {
     expect(await failure('/nokey')).toBeInstanceOf(PermanentError);
   });
 });
+
+describe('when a page or a redirect leads to another origin', () => {
+  const credentials = { crm: { type: 'http-header' as const, name: 'X-Api-Key', value: 's3cret-key' } };
+  const keysSeen = (server: TestServer) => server.requests.map((r) => r.headers['x-api-key']);
+
+  it('ends the poll for good on a next link to another origin, sending nothing there', async () => {
+    const elsewhere = await api({ '/steal': { body: { items: [] } } });
+    const server = await api({ '/items': { headers: { 'x-next': `${elsewhere.origin}/steal` }, body: { items: [{ id: 'a' }] } } });
+    const poll = await deploy(
+      { url: `${server.origin}/items`, records: 'items', credential: 'crm', pagination: { mode: 'next-link', nextLink: '$headers."x-next"' } as HttpPollConfig['pagination'] },
+      { credentials },
+    );
+
+    expect(await poll.tick('tick-1').catch((e: unknown) => e)).toMatchObject({ name: 'PermanentError', code: 'CROSS_ORIGIN_NEXT_LINK' });
+    expect(server.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('follows a next link to another origin when allowed, without the credential', async () => {
+    const elsewhere = await api({ '/more': { body: { items: [{ id: 'b' }] } } });
+    const server = await api({ '/items': { headers: { 'x-next': `${elsewhere.origin}/more` }, body: { items: [{ id: 'a' }] } } });
+    const poll = await deploy(
+      {
+        url: `${server.origin}/items`,
+        records: 'items',
+        credential: 'crm',
+        pagination: { mode: 'next-link', nextLink: '$headers."x-next"', crossOrigin: true } as HttpPollConfig['pagination'],
+      },
+      { credentials },
+    );
+
+    await poll.tick('tick-1');
+    const second = await poll.next();
+    expect(second.emissions.map((e) => e.payload)).toEqual([{ id: 'b' }]);
+    expect(keysSeen(server)).toEqual(['s3cret-key']);
+    expect(keysSeen(elsewhere)).toEqual([undefined]);
+  });
+
+  it('drops a custom-header credential when a redirect changes origin', async () => {
+    const elsewhere = await api({ '/items': { body: { items: [{ id: 'a' }] } } });
+    const server = await api({ '/items': { status: 302, headers: { location: `${elsewhere.origin}/items` }, body: '' } });
+    const poll = await deploy({ url: `${server.origin}/items`, records: 'items', credential: 'crm' }, { credentials });
+
+    const first = await poll.tick('tick-1');
+    expect(first.emissions.map((e) => e.payload)).toEqual([{ id: 'a' }]);
+    expect(keysSeen(server)).toEqual(['s3cret-key']);
+    expect(keysSeen(elsewhere)).toEqual([undefined]);
+  });
+});

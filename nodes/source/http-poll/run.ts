@@ -92,7 +92,8 @@ async function started(ctx: Ctx, message: Message): Promise<PageStep | undefined
     await ctx.state.set(pinnedKey(poll), pinned, PINNED_TTL_SEC);
   }
   const since = pinned.since ?? undefined;
-  return { poll, sync: since === undefined ? 'full' : 'incremental', page: 1, url: pageUrl(config, since, 1, await baseUrl(ctx, message)) };
+  const base = await baseUrl(ctx, message);
+  return { poll, sync: since === undefined ? 'full' : 'incremental', page: 1, url: pageUrl(config, since, 1, base), origin: new URL(base).origin };
 }
 
 /** `url`, or what `urlFrom` gives now (a flow variable may have changed since the last poll). */
@@ -105,6 +106,9 @@ async function baseUrl(ctx: Ctx, message: Message): Promise<string> {
   }
   return value;
 }
+
+/** Where the poll started; a step persisted before `origin` existed started at the configured URL. */
+const originOf = (config: HttpPollConfig, step: PageStep): string => step.origin ?? new URL(config.url ?? step.url).origin;
 
 /** The page a timer delivery continues with (set by the previous page); the poll's mark is refreshed. */
 async function continued(ctx: Ctx, message: Message): Promise<PageStep> {
@@ -120,7 +124,7 @@ async function continued(ctx: Ctx, message: Message): Promise<PageStep> {
 
 async function readPage(ctx: Ctx, message: Message, step: PageStep): Promise<Emission[]> {
   const { config } = ctx;
-  const { body, headers } = await getJson(ctx, step.url);
+  const { body, headers } = await getJson(ctx, step.url, originOf(ctx.config, step));
   const pageBindings = { ...bindingsOf(message), headers };
   const over = (payload: unknown) => ({ ...message, payload });
   const records = recordList(await evaluateField(ctx, over(body), 'records', config.records, pageBindings));
@@ -138,7 +142,11 @@ async function readPage(ctx: Ctx, message: Message, step: PageStep): Promise<Emi
 
   const next =
     config.pagination.mode === 'next-link'
-      ? linkedNext(await evaluateField(ctx, over(body), 'pagination.nextLink', config.pagination.nextLink!, pageBindings), step.url)
+      ? linkedNext(
+          await evaluateField(ctx, over(body), 'pagination.nextLink', config.pagination.nextLink!, pageBindings),
+          step.url,
+          config.pagination.crossOrigin ? undefined : originOf(config, step),
+        )
       : numberedNext(config, step, records.length);
   if (next !== undefined && step.page < config.pagination.maxPages) {
     const following: PageStep = { ...step, page: step.page + 1, url: next, ...(max !== undefined && { max }) };
@@ -163,17 +171,22 @@ async function finish(ctx: Ctx, step: PageStep, max: Cursor | undefined, cutShor
 }
 
 /** GETs `url` as JSON with the configured headers and credential. */
-async function getJson(ctx: Ctx, url: string): Promise<{ body: unknown; headers: Record<string, unknown> }> {
+async function getJson(ctx: Ctx, url: string, origin: string): Promise<{ body: unknown; headers: Record<string, unknown> }> {
   const { config } = ctx;
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(config.headers)) setHeader(headers, name, value);
   let secrets: string[] = [];
-  if (config.credential !== undefined) {
+  let credentialHeaders: string[] = [];
+  // The credential goes only to the configured origin: a next link allowed to lead elsewhere
+  // (pagination.crossOrigin) is fetched without it.
+  if (config.credential !== undefined && new URL(url).origin === origin) {
     const auth = await credentialAuth(ctx.credentials, config.credential);
     setHeader(headers, ...auth.header);
     secrets = auth.secrets;
+    credentialHeaders = [auth.header[0]];
   }
-  const request = { method: 'GET', url, headers };
+  // The credential's header is dropped on a redirect to another origin (nodes/runtime/http).
+  const request = { method: 'GET', url, headers, credentialHeaders };
   const response = await sendHttp(ctx.http, request, ctx.signal);
   if (!isSuccess(response)) throw responseFailure(request, response, secrets);
   try {

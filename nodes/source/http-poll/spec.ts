@@ -38,6 +38,11 @@ const PaginationSchema = Type.Object(
         description: 'JSONata over a page body (response headers in `$headers`) giving the next URL; nothing ends the sync (mode next-link).',
       }),
     ),
+    crossOrigin: Type.Boolean({
+      title: 'Follow links to other origins',
+      description: 'A next link to another origin (scheme, host, port) than the configured URL ends the poll with an error unless this is on; the credential is never sent there.',
+      default: false,
+    }),
     maxPages: Type.Integer({ title: 'Max pages', description: 'Pages one poll may read at most; a guard against endless pagination.', minimum: 1, maximum: 100_000, default: 1_000 }),
   },
   { title: 'Pagination', additionalProperties: false, default: {}, ...requiredWhen('mode', ['next-link'], ['nextLink']) },
@@ -111,7 +116,6 @@ export const spec = defineSpec({
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: HTTP_CREDENTIAL_TYPES,
-  implemented: true,
 });
 
 export type HttpPollConfig = ConfigOf<typeof spec>;

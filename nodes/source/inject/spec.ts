@@ -34,7 +34,6 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
-  implemented: true,
 });
 
 export type InjectConfig = ConfigOf<typeof spec>;

@@ -69,7 +69,6 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
-  implemented: true,
 });
 
 export type ScheduleConfig = ConfigOf<typeof spec>;

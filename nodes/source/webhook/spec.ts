@@ -103,7 +103,6 @@ export const spec = defineSpec({
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: ['http-header'],
-  implemented: true,
 });
 
 export type WebhookConfig = ConfigOf<typeof spec>;

@@ -41,7 +41,6 @@ export const spec = defineSpec({
     inputs: SINGLE_INPUT,
     outputs: [...SINGLE_OUTPUT, { kind: 'fixed', name: 'rejected', when: { path: '/config/emitRejected', in: [true] } }],
   },
-  implemented: true,
 });
 
 export type FilterConfig = ConfigOf<typeof spec>;

@@ -34,7 +34,6 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: SINGLE_OUTPUT },
-  implemented: true,
 });
 
 export type MapConfig = ConfigOf<typeof spec>;

@@ -37,7 +37,6 @@ export const spec = defineSpec({
     { additionalProperties: false },
   ),
   ports: { inputs: SINGLE_INPUT, outputs: SINGLE_OUTPUT },
-  implemented: true,
 });
 
 export type SplitConfig = ConfigOf<typeof spec>;

@@ -57,7 +57,6 @@ export const spec = defineSpec({
       { kind: 'fixed', name: 'otherwise', when: { path: '/config/otherwise', in: [true] } },
     ],
   },
-  implemented: true,
 });
 
 export type SwitchConfig = ConfigOf<typeof spec>;

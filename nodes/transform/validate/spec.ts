@@ -44,7 +44,6 @@ export const spec = defineSpec({
     inputs: SINGLE_INPUT,
     outputs: [...SINGLE_OUTPUT, { kind: 'fixed', name: 'invalid', when: { path: '/config/onInvalid', in: ['port'] } }],
   },
-  implemented: true,
 });
 
 export type ValidateConfig = ConfigOf<typeof spec>;

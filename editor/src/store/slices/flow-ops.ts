@@ -67,7 +67,7 @@ export const createFlowOpsSlice: SliceCreator<FlowOpsSlice> = (set, get, init) =
     async importDocument(doc, asCopy) {
       const body = asCopy ? { ...doc, name: `${doc.name} (copy)` } : doc;
       try {
-        const [view] = await init.api.importFlow(body, asCopy ? 'copy' : 'fail');
+        const [view] = await init.api.importFlows(body, asCopy ? 'copy' : 'fail');
         await get().refreshFlows();
         if (!view) return 'The server imported nothing.';
         get().say(`Imported "${view.doc.name}" as ${view.id}${view.problems.length > 0 ? `, a draft with ${view.problems.length} problem(s)` : ''}.`, 'success');
