@@ -81,6 +81,24 @@ describe('when the example flows run against the demo services', () => {
     expect(invalid.status).toBe(422);
   });
 
+  it('order saga: 200 orders, each posted twice, complete with one charge each and every caller confirmed', async () => {
+    const server = await started({ products: 10 });
+    await deploy(server, example('order-saga'));
+    const order = (id: string) =>
+      server.api('POST', '/hooks/order-saga/orders', { orderId: id, items: [{ sku: 'SKU-0001', quantity: 1 }], total: 10, shippingAddress: {} }, { 'Idempotency-Key': id });
+    server.demo.state.products[0]!.stock = 1_000;
+    const ids = Array.from({ length: 200 }, (_, i) => `o-${i}`);
+    const answers: Array<{ status: number; body: any }> = [];
+    for (let i = 0; i < ids.length; i += 20) {
+      const batch = ids.slice(i, i + 20);
+      answers.push(...(await Promise.all([...batch, ...batch].map(order))));
+    }
+    expect(answers.filter((a) => a.status === 200 && a.body.status === 'confirmed')).toHaveLength(400);
+    const charges = server.demo.state.stats().effects['payment.charge']!;
+    expect(charges.total).toBe(200);
+    expect(Object.values(charges.byOrder).every((n) => n === 1)).toBe(true);
+  }, 120_000);
+
   it('order saga: with payment refusing, the stock is released once and the caller gets the failure', async () => {
     const server = await started();
     await deploy(server, example('order-saga'));
