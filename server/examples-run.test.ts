@@ -11,7 +11,7 @@ import { TEST_EXAMPLE_TIMINGS } from '../test/timings';
 import { exampleFlows } from './examples';
 
 /** Needs a Kafka broker (KAFKA_BROKERS): not run here. */
-const NEEDS_KAFKA = new Set(['crm-inventory-analytics']);
+const NEEDS_KAFKA = new Set(['crm-inventory-analytics', 'ecommerce-sync']); // ecommerce-sync runs in examples-kafka.test.ts
 
 const example = (id: string): FlowDocument => {
   const doc = exampleFlows().find((d) => d.id === id);
