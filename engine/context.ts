@@ -11,6 +11,7 @@ import { LuaScript } from './stores/script';
 import type { Plan, PlanNode } from './plan';
 import type { Tracer } from './tracer';
 import { makePreview } from '../flows/preview';
+import { rateLimitedHttp } from './rate-limit';
 
 export interface ContextParts {
   redis: Redis;
@@ -24,6 +25,8 @@ export interface ContextParts {
   timers(plan: Plan, nodeId: string): NodeContext['timers'];
   /** How long a dead letter can be replayed (`retention.deadLetters.ttlSec`): `ctx.replayableSec`. */
   replayableSec: number;
+  /** What `$env('NAME')` reads (engine/variables.ts); without it, nothing. */
+  variable?: (name: string) => Promise<string | undefined>;
   /** Publishes the trace events runtimes ask for (`ctx.trace`); without it they are dropped. */
   tracer?: Pick<Tracer, 'emit' | 'preview'>;
 }
@@ -85,7 +88,7 @@ export function createNodeContext(
     // Bound to this execution's signal, so a timeout stops an evaluation that awaits.
     expression: (source) => {
       const compiled = cachedExpression(run.cache, source);
-      return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal }) };
+      return { evaluate: (input, bindings) => compiled.evaluate(input, bindings, { signal: run.signal, ...(parts.variable && { env: parts.variable }) }) };
     },
     note: run.note,
     preview: (value) => parts.tracer?.preview(value) ?? makePreview(value),
@@ -99,7 +102,8 @@ export function createNodeContext(
     state: nodeState(parts.redis, parts.keys, run.flowId, run.node.id),
     credentials: parts.credentials,
     signal: run.signal,
-    http: parts.http,
+    // Honours 429s for all workers; with `policy.rateLimit`, also spaces the node's requests.
+    http: rateLimitedHttp(parts.http, parts.redis, parts.keys, run.flowId, run.node.id, run.node.policy.rateLimit),
     dataDir: parts.dataDir,
     idempotencyKey: run.idempotencyKey,
     replayableSec: parts.replayableSec,

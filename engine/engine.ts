@@ -10,12 +10,16 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Catalogue } from '../flows/catalogue';
 import type { NodeRuntime } from '../nodes/runtime';
-import type { EmitResult, IntakeRequest } from '../nodes/source-contract';
+import type { EmitResult, IntakeRequest, IntakeResult } from '../nodes/source-contract';
 import { SOURCES } from '../nodes/sources';
 import { createHttpClient, type OutboundPolicy } from '../nodes/runtime/http';
 import { closeProducers } from '../nodes/runtime/kafka';
 import { Backlog } from './backlog';
 import { CredentialStore } from './credentials';
+import { VariableStore } from './variables';
+import { waitForReply } from './replies';
+import { startRedriver } from './redrive';
+import type { StoredReply } from '../nodes/shared/reply';
 import { DeadLetterService } from './dead-letter-service';
 import type { Delivery, DeliveryJob } from './delivery';
 import { Deployments, type DeploymentChange, type DeploymentInfo } from './deployments';
@@ -96,6 +100,8 @@ export class Engine {
   readonly runs: RunStore;
   readonly deadLetters: DeadLetterService;
   readonly credentials: CredentialStore;
+  /** Flow variables, what `$env('NAME')` reads. */
+  readonly variables: VariableStore;
   readonly log: Pino;
   readonly #plans: PlanStore;
   readonly #queues = new Map<string, Queue<Delivery>>();
@@ -114,6 +120,7 @@ export class Engine {
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #breakers: CircuitBreakers;
   #closed = false;
+  #redriver: { stop(): Promise<void> } | undefined;
 
   private constructor(
     readonly redis: Redis,
@@ -131,6 +138,7 @@ export class Engine {
     // Storing a credential refreshes this process's redaction list at once; other processes
     // refresh theirs within seconds (Tracer), and sinks redact the secrets they use themselves.
     this.credentials = new CredentialStore(redis, this.keys, options.secret, () => this.#tracer.refreshSecrets());
+    this.variables = new VariableStore(redis, this.keys);
     this.#tracer = new Tracer(this.runs, () => this.credentials.secretValues(), new MetricsStore(redis, this.keys));
     const http = createHttpClient(outbound);
     this.#sources = options.sources ?? SOURCES;
@@ -180,6 +188,7 @@ export class Engine {
         timers: (plan, nodeId) =>
           timersFor({ runs: this.runs, retention: this.#retention, queue: (id) => this.queue(id), timer: (id, jobId, atMs) => this.#backlog.timer(id, jobId, atMs) }, plan, nodeId),
         tracer: this.#tracer,
+        variable: (name) => this.variables.value(name),
       },
       enqueue: (flowId, jobs) => this.#enqueue(flowId, jobs),
       sources: this.#timetables,
@@ -223,6 +232,9 @@ export class Engine {
     const engine = new Engine(redis, options, outbound);
     await engine.#tracer.refreshSecrets();
     await engine.#deployments.start();
+    if (options.workers !== false) {
+      engine.#redriver = startRedriver({ deadLetters: engine.deadLetters, deployed: () => engine.deployed(), currentPlan: (id) => engine.currentPlan(id), log: engine.log });
+    }
     return engine;
   }
 
@@ -323,9 +335,19 @@ export class Engine {
    * answers once its message is durably enqueued. Throws NotDeployedError, NoIntakeError (no intake
    * has the path), an intake's IntakeError, and ingest's errors (back-pressure, Redis down).
    */
-  async intake(flowId: string, request: IntakeRequest): Promise<EmitResult> {
+  async intake(flowId: string, request: IntakeRequest): Promise<IntakeResult> {
     const plan = await this.#deployedPlan(flowId);
     return offerIntake({ ...this.#ingestDeps(), credentials: this.credentials, log: this.log }, plan, request);
+  }
+
+  /**
+   * The reply an http-reply node stored for `runId` (request-reply webhooks), waiting for it until
+   * `startedAt + withinMs` — the run's own start when `startedAt` isn't given (a repeat waits out
+   * what is left of the first request's time). Undefined once the time is up.
+   */
+  async reply(flowId: string, runId: string, withinMs: number, options: { startedAt?: number; signal?: AbortSignal } = {}): Promise<StoredReply | undefined> {
+    const startedAt = options.startedAt ?? (await this.runs.getRun(flowId, runId))?.summary.startedAt ?? Date.now();
+    return waitForReply(this.redis, this.keys, () => this.currentPlan(flowId), runId, startedAt + withinMs, options.signal);
   }
 
   /**
@@ -432,6 +454,7 @@ export class Engine {
   async close(force = false): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#redriver?.stop();
     await this.#deployments.stop();
     await this.#drains.stop();
     await this.#subscriptions?.stopAll();

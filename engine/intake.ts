@@ -5,7 +5,7 @@
  * request is answered once the message is durably enqueued.
  */
 import type { Credentials } from '../nodes/runtime';
-import type { EmitResult, IntakeRequest, IntakeSource, SourceNode } from '../nodes/source-contract';
+import type { IntakeRequest, IntakeResult, IntakeSource, SourceNode } from '../nodes/source-contract';
 import { ingest, UnknownSourceError, type IngestDeps } from './ingest';
 import { nodeLogger, type Pino } from './logger';
 import type { Plan } from './plan';
@@ -19,7 +19,7 @@ export interface IntakeDeps extends IngestDeps {
   log: Pino;
 }
 
-export async function offerIntake(deps: IntakeDeps, plan: Plan, request: IntakeRequest): Promise<EmitResult> {
+export async function offerIntake(deps: IntakeDeps, plan: Plan, request: IntakeRequest): Promise<IntakeResult> {
   const byType = new Map<IntakeSource<any>, Array<SourceNode<unknown>>>();
   for (const { node, source } of sourceNodes(plan, deps.sources, 'intake')) {
     const nodes = byType.get(source) ?? [];

@@ -149,6 +149,11 @@ export class Keys {
     return `${this.prefix}:credentials`;
   }
 
+  /** Hash name → flow variable (engine/variables.ts), capped in count and value size. */
+  variables(): string {
+    return `${this.prefix}:variables`;
+  }
+
   /** Hash of engine-wide settings shared by every process (outbound-HTTP policy, retention). */
   settings(): string {
     return `${this.prefix}:settings`;

@@ -78,6 +78,11 @@ export interface EvaluateOptions {
    * computation is what `timeoutMs` is for.
    */
   signal?: AbortSignal;
+  /**
+   * What `$env('NAME')` reads: the server's flow variables (engine/variables.ts). Without it,
+   * `$env` gives nothing (undefined), as for a variable that isn't set.
+   */
+  env?: (name: string) => string | undefined | Promise<string | undefined>;
 }
 
 /** An expression compiled once, evaluated many times (concurrently, too). */
@@ -114,11 +119,13 @@ export function compileExpression(source: string, limits: Partial<ExpressionLimi
   const { expr } = parsed;
   const newBudget = (): MemoryBudget => new MemoryBudget(bounds);
   for (const [name, fn] of guardedBuiltins(newBudget)) expr.assign(name, fn);
+  // Registered (not assigned) so JSONata calls it with the evaluation's environment as `this`.
+  expr.registerFunction('env', readVariable, '<s:s>');
   if (needsOperatorGuard(expr.ast())) expr.assign(EVALUATE_EXIT as unknown as string, operatorGuard);
   let hooked = false;
-  const run = (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> => {
+  const run = (input: unknown, bindings?: Record<string, unknown>, env?: EvaluateOptions['env']): Promise<unknown> => {
     const budget = newBudget();
-    return expr.evaluate(input, { ...bindings, [BUDGET_SLOT]: budget }).then(
+    return expr.evaluate(input, { ...bindings, [BUDGET_SLOT]: budget, ...(env && { [ENV_SLOT]: env }) }).then(
       (result) => checkedResult(result, budget),
       (err: unknown) => {
         throw toExpressionError(err, bounds);
@@ -129,8 +136,8 @@ export function compileExpression(source: string, limits: Partial<ExpressionLimi
   return {
     source,
     evaluate(input, bindings, options = {}) {
-      const { signal } = options;
-      if (!signal) return run(input, bindings);
+      const { signal, env } = options;
+      if (!signal) return run(input, bindings, env);
       if (signal.aborted) return Promise.reject(signal.reason);
       if (!hooked) {
         // JSONata calls this before every step; installed on first use so callers that never
@@ -141,7 +148,7 @@ export function compileExpression(source: string, limits: Partial<ExpressionLimi
       return new Promise((resolve, reject) => {
         const onAbort = (): void => reject(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
-        run(input, { ...bindings, [SIGNAL_SLOT]: signal })
+        run(input, { ...bindings, [SIGNAL_SLOT]: signal }, env)
           .then(resolve, (err: unknown) => reject(signal.aborted ? signal.reason : err))
           .finally(() => signal.removeEventListener('abort', onAbort));
       });
@@ -152,6 +159,16 @@ export function compileExpression(source: string, limits: Partial<ExpressionLimi
 const EVALUATE_ENTRY = Symbol.for('jsonata.__evaluate_entry');
 /** A binding name no expression can spell (`$` names can't contain spaces), so it stays private. */
 const SIGNAL_SLOT = ' tributary signal';
+
+/** Where `$env` finds the evaluation's variable lookup; like the signal's, a name no expression can spell. */
+const ENV_SLOT = ' tributary env';
+
+/** `$env('NAME')`: the flow variable's value (a string), or undefined when it isn't set. */
+function readVariable(this: { environment?: jsonata.Environment } | undefined, name: unknown): unknown {
+  if (typeof name !== 'string') return undefined;
+  const lookup = this?.environment?.lookup(ENV_SLOT) as EvaluateOptions['env'] | undefined;
+  return lookup?.(name);
+}
 
 function abortCheck(_expr: unknown, _input: unknown, environment: jsonata.Environment): void {
   const signal = environment.lookup(SIGNAL_SLOT) as AbortSignal | undefined;

@@ -3,7 +3,7 @@
  * category default ← the node type's default ← the node's own policy (later wins, field by
  * field). Pure module: the editor shows the same effective values the engine applies.
  */
-import type { Backoff, CircuitBreakerPolicy, IdempotencyPolicy, NodePolicy, OnError } from './schema';
+import type { Backoff, CircuitBreakerPolicy, IdempotencyPolicy, NodePolicy, OnError, RateLimitPolicy, RedrivePolicy } from './schema';
 
 export const CATEGORIES = ['source', 'transform', 'merge', 'saga', 'sink'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -14,6 +14,10 @@ export interface EffectivePolicy {
   idempotency?: IdempotencyPolicy;
   onError: OnError;
   circuitBreaker?: Required<Omit<CircuitBreakerPolicy, 'enabled'>>;
+  /** Requests per interval for the node's outbound HTTP, shared by every worker (engine/rate-limit.ts). */
+  rateLimit?: RateLimitPolicy;
+  /** Dead letters of the node replayed automatically (engine/redrive.ts). */
+  redrive?: RedrivePolicy;
 }
 
 const DEFAULT_BREAKER = { threshold: 5, resetMs: 30_000, halfOpenProbes: 1 };
@@ -58,6 +62,8 @@ export function effectivePolicy(category: Category, ...layers: Array<NodePolicy 
       ...(layer.timeoutMs !== undefined && { timeoutMs: layer.timeoutMs }),
       ...(layer.onError !== undefined && { onError: layer.onError }),
       ...(layer.idempotency !== undefined && { idempotency: { ...layer.idempotency } }),
+      ...(layer.rateLimit !== undefined && { rateLimit: { ...layer.rateLimit } }),
+      ...(layer.redrive !== undefined && { redrive: { ...layer.redrive } }),
       ...(layer.circuitBreaker !== undefined && {
         circuitBreaker:
           layer.circuitBreaker.enabled === false

@@ -55,6 +55,22 @@ export const CircuitBreakerSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const RateLimitSchema = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Requests this node may send per interval, over all workers together.' }),
+    intervalMs: Type.Integer({ minimum: 100, maximum: 86_400_000, description: 'The interval (a sliding window).' }),
+  },
+  { additionalProperties: false },
+);
+
+export const RedriveSchema = Type.Object(
+  {
+    intervalMs: Type.Integer({ minimum: 1000, maximum: 7 * 86_400_000, description: 'How long a dead letter of this node waits before it is replayed automatically.' }),
+    maxRedrives: Type.Integer({ minimum: 1, maximum: 100, description: 'Automatic replays at most; past them the letter stays for a person.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const OnErrorSchema = Type.Union(
   [Type.Literal('dead-letter'), Type.Literal('error'), Type.Literal('drop')],
   { description: 'What happens when the node fails for good: keep it in the dead letters, route it to the `error` port, or drop it (traced).' },
@@ -67,6 +83,8 @@ export const NodePolicySchema = Type.Object(
     idempotency: Type.Optional(IdempotencySchema),
     onError: Type.Optional(OnErrorSchema),
     circuitBreaker: Type.Optional(CircuitBreakerSchema),
+    rateLimit: Type.Optional(RateLimitSchema),
+    redrive: Type.Optional(RedriveSchema),
   },
   { additionalProperties: false },
 );
@@ -125,6 +143,8 @@ export type IdempotencyPolicy = Static<typeof IdempotencySchema>;
 export type CircuitBreakerPolicy = Static<typeof CircuitBreakerSchema>;
 export type OnError = Static<typeof OnErrorSchema>;
 export type NodePolicy = Static<typeof NodePolicySchema>;
+export type RateLimitPolicy = Static<typeof RateLimitSchema>;
+export type RedrivePolicy = Static<typeof RedriveSchema>;
 export type FlowNode = Static<typeof FlowNodeSchema>;
 export type FlowEdge = Static<typeof FlowEdgeSchema>;
 export type FlowSettings = Static<typeof FlowSettingsSchema>;

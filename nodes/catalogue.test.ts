@@ -99,14 +99,14 @@ function plain(value: unknown, at = ''): unknown {
 }
 
 describe('when the catalogue is assembled', () => {
-  it('holds exactly the 16 node types, each once, grouped by category', () => {
+  it('holds exactly the 17 node types, each once, grouped by category', () => {
     expect(NODE_SPECS.map((s) => s.type)).toEqual([
       'inject', 'schedule', 'webhook', 'http-poll', 'kafka-consume',
       'map', 'filter', 'switch', 'split', 'validate',
       'merge', 'saga',
-      'http-request', 'kafka-produce', 'file', 'log',
+      'http-request', 'kafka-produce', 'file', 'log', 'http-reply',
     ]);
-    expect(nodeCatalogue.size).toBe(16);
+    expect(nodeCatalogue.size).toBe(17);
     const order = NODE_SPECS.map((s) => CATEGORIES.indexOf(s.category));
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });

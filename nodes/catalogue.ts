@@ -21,6 +21,7 @@ import { spec as httpRequest } from './sink/http-request/spec';
 import { spec as kafkaProduce } from './sink/kafka-produce/spec';
 import { spec as file } from './sink/file/spec';
 import { spec as log } from './sink/log/spec';
+import { spec as httpReply } from './sink/http-reply/spec';
 
 /** Every node type, by category (source, transform, merge, saga, sink), then palette order. */
 export const NODE_SPECS: readonly NodeSpec[] = [
@@ -40,6 +41,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
   kafkaProduce,
   file,
   log,
+  httpReply,
 ];
 
 /** The same specs by type name, as flow validation takes them. */

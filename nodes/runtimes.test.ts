@@ -9,6 +9,6 @@ describe('when the engine looks up a runtime', () => {
   });
 
   it('does cover the stateless node types', () => {
-    expect([...IMPLEMENTED_TYPES].sort()).toEqual(['file', 'filter', 'http-poll', 'http-request', 'inject', 'kafka-consume', 'kafka-produce', 'log', 'map', 'merge', 'saga', 'schedule', 'split', 'switch', 'validate', 'webhook']);
+    expect([...IMPLEMENTED_TYPES].sort()).toEqual(['file', 'filter', 'http-poll', 'http-reply', 'http-request', 'inject', 'kafka-consume', 'kafka-produce', 'log', 'map', 'merge', 'saga', 'schedule', 'split', 'switch', 'validate', 'webhook']);
   });
 });

@@ -18,12 +18,13 @@ import { runtime as merge } from './merge/merge/run';
 import { runtime as httpRequest } from './sink/http-request/run';
 import { runtime as file } from './sink/file/run';
 import { runtime as log } from './sink/log/run';
+import { runtime as httpReply } from './sink/http-reply/run';
 import { runtime as kafkaProduce } from './sink/kafka-produce/run';
 import { runtime as saga } from './saga/saga/run';
 
 // Each runtime is typed by its own config; the registry forgets it, and the engine hands every
 // runtime the config its spec's schema validated.
-const ALL: NodeRuntime<any>[] = [inject, webhook, schedule, httpPoll, kafkaConsume, map, filter, switchRuntime, split, validate, merge, httpRequest, file, log, kafkaProduce, saga];
+const ALL: NodeRuntime<any>[] = [inject, webhook, schedule, httpPoll, kafkaConsume, map, filter, switchRuntime, split, validate, merge, httpRequest, file, log, kafkaProduce, httpReply, saga];
 
 /** Node type → runtime. */
 export const RUNTIMES: ReadonlyMap<string, NodeRuntime<any>> = new Map(ALL.map((runtime) => [runtime.type, runtime]));

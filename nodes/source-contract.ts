@@ -176,6 +176,15 @@ export interface IntakeContext<C> {
   emit(nodeId: string, emission: SourceEmission): Promise<EmitResult>;
 }
 
+/** What an intake answers with: the emission's result, and whether the caller waits for a reply. */
+export interface IntakeResult extends EmitResult {
+  /**
+   * A request-reply intake: the caller waits up to this many ms (from the run's start) for the
+   * reply an http-reply node stores for the run, else gets 202 with the run id.
+   */
+  replyWithinMs?: number;
+}
+
 export interface IntakeSource<C = Record<string, unknown>> extends SourceBase<C> {
   readonly kind: 'intake';
   /**
@@ -184,7 +193,7 @@ export interface IntakeSource<C = Record<string, unknown>> extends SourceBase<C>
    * an `IntakeError` (nodes/errors.ts) to refuse with its status; else emits and returns what
    * `ctx.emit` gave — resolved once the message is durably enqueued.
    */
-  accept(ctx: IntakeContext<C>, request: IntakeRequest): Promise<EmitResult | undefined>;
+  accept(ctx: IntakeContext<C>, request: IntakeRequest): Promise<IntakeResult | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import type { DeployResult, FlowBody, FlowSummary, FlowView, ImportedFlow } from '../contracts/api';
 import type { Catalogue } from '../flows/catalogue';
 import { missingCredentials } from '../flows/credential-refs';
+import { missingVariables } from '../flows/variables';
 import { guardDocument } from '../flows/guard';
 import type { Problem } from '../flows/problems';
 import type { FlowDocument } from '../flows/schema';
@@ -51,9 +52,10 @@ export class FlowService {
    */
   async problemsOf(doc: FlowDocument, whileRedisDown: 'fail' | 'skip' = 'fail'): Promise<Problem[]> {
     const problems = validateFlow(doc, this.catalogue).problems;
-    const credentials = whileRedisDown === 'skip' ? await unlessRedisDown(this.engine.credentials.list()) : await this.engine.credentials.list();
-    if (!credentials) return [...problems];
-    return [...problems, ...missingCredentials(doc, this.catalogue, new Set(credentials.map((c) => c.name)))];
+    const read = <T>(p: Promise<T>) => (whileRedisDown === 'skip' ? unlessRedisDown(p) : p);
+    const [credentials, variables] = [await read(this.engine.credentials.list()), await read(this.engine.variables.names())];
+    if (!credentials || !variables) return [...problems];
+    return [...problems, ...missingCredentials(doc, this.catalogue, new Set(credentials.map((c) => c.name))), ...missingVariables(doc, variables)];
   }
 
   /** Flows live on disk: while Redis is unreachable a view just lacks what Redis knows (deployment, credentials). */

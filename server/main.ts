@@ -20,6 +20,8 @@ import type { Engine } from '../engine/engine';
 import { ATTACHMENTS } from './attachments';
 import { isLoopback } from './loopback';
 import { stopOnSignals } from './shutdown';
+import { demoEnabled, startDemoServices } from './demo-start';
+import type { DemoServer } from '../demo/server';
 import { serverBrokers } from '../nodes/runtime/kafka';
 
 const log = createLogger();
@@ -55,15 +57,19 @@ async function main(): Promise<void> {
   let redis: RedisHandle | undefined;
   let engine: Engine | undefined;
   let api: ApiServer | undefined;
+  let demo: DemoServer | undefined;
   stopOnSignals(
     async () => {
       await api?.close();
+      await demo?.close();
       await engine?.close();
     },
     { graceMs: config.shutdownGraceMs, log, privateRedis: () => redis?.private },
   );
   redis = await openRedis(config, (line) => log.info(line));
   engine = await startEngine(config, redis.url, log, { outbound: { allow: config.outboundAllow } });
+  // Before the examples are deployed: they reach the demo through its variables.
+  if (demoEnabled()) demo = await startDemoServices(engine, log);
   const ctx = createServerContext(engine, config.dataDir);
   await loadExamples(ctx, config.dataDir, isLoopback(config.host));
   api = await startApiServer(
@@ -74,7 +80,8 @@ async function main(): Promise<void> {
   log.info({ url: api.url, dataDir: config.dataDir, redis: redis.private ? 'private' : 'REDIS_URL' }, `Tributary is running at ${api.url}`);
   const kafka = serverBrokers();
   const kafkaLine = kafka.length > 0 ? `Kafka: ${kafka.join(',')}` : 'Kafka: not configured (set KAFKA_BROKERS; `npm run kafka` starts a local broker)';
-  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  ${kafkaLine}\n  Ctrl-C stops it.\n\n`);
+  const demoLine = demo ? `  Demo services (break them on purpose): ${demo.url}\n` : '';
+  process.stdout.write(`\n  Tributary is running at ${api.url}\n  API: ${api.url}/api/openapi.json · data: ${config.dataDir}\n  ${kafkaLine}\n${demoLine}  Ctrl-C stops it.\n\n`);
 }
 
 main().catch((error: unknown) => {

@@ -47,3 +47,10 @@ export const TEST_BULLMQ_TIMINGS = {
  * waiting for production's half a second and five seconds.
  */
 export const TEST_SUBSCRIPTION_TIMINGS = { backpressureCheckMs: 100, restartAfterMs: 300, statusRefreshMs: 300 } as const;
+
+/**
+ * The example flows (flows/examples) run in tests with short timings in place of their own: a
+ * 2 s merge window instead of 30 s, a poll every second instead of every minute, dead letters
+ * redriven every 2 s instead of every 5 minutes (the engine looks for due ones every second).
+ */
+export const TEST_EXAMPLE_TIMINGS = { mergeWindowMs: 2000, pollIntervalMs: 1000, redriveIntervalMs: 2000 } as const;

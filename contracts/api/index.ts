@@ -13,3 +13,4 @@ export * from './runs';
 export * from './system';
 export * from './components';
 export * from './client';
+export * from './variables';

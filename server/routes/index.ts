@@ -9,6 +9,7 @@ import { flowRoutes } from './flows';
 import { metricsRoutes } from './metrics';
 import { runRoutes } from './runs';
 import { systemRoutes } from './system';
+import { variableRoutes } from './variables';
 import { webhookRoutes } from './webhooks';
 
 export function allRoutes(ctx: ServerContext): Route[] {
@@ -18,6 +19,7 @@ export function allRoutes(ctx: ServerContext): Route[] {
   routes.push(...counterRoutes(ctx));
   routes.push(...deadLetterRoutes(ctx));
   routes.push(...credentialRoutes(ctx));
+  routes.push(...variableRoutes(ctx));
   routes.push(...deploymentRoutes(ctx));
   routes.push(...metricsRoutes(ctx));
   routes.push(...webhookRoutes(ctx));

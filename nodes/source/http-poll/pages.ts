@@ -20,13 +20,15 @@ export interface PageStep {
   /** 1 for the first page. */
   page: number;
   url: string;
+  /** The origin the poll started at (the configured URL's, or what `urlFrom` gave): the credential goes only there. */
+  origin?: string;
   /** The largest cursor value of the records read so far in this poll. */
   max?: Cursor;
 }
 
 /** The URL of page `page` (1-based): the configured URL, the cursor when there is one, paging parameters. */
-export function pageUrl(config: HttpPollConfig, since: Cursor | undefined, page: number): string {
-  const url = new URL(config.url);
+export function pageUrl(config: HttpPollConfig, since: Cursor | undefined, page: number, base: string = config.url ?? ''): string {
+  const url = new URL(base);
   if (since !== undefined && config.cursor) url.searchParams.set(config.cursor.param, String(since));
   return withPaging(url, config.pagination, page);
 }

@@ -68,6 +68,7 @@ export const runtime: NodeRuntime<HttpPollConfig> = {
     if (config.recordVersion !== undefined) compileField(ctx, 'recordVersion', config.recordVersion);
     if (config.pagination.nextLink !== undefined) compileField(ctx, 'pagination.nextLink', config.pagination.nextLink);
     if (config.cursor) compileField(ctx, 'cursor.value', config.cursor.value);
+    if (config.urlFrom !== undefined) compileField(ctx, 'urlFrom', config.urlFrom);
   },
   async run(ctx, message) {
     const step = message.meta.port === TIMER_PORT ? await continued(ctx, message) : await started(ctx, message);
@@ -91,8 +92,23 @@ async function started(ctx: Ctx, message: Message): Promise<PageStep | undefined
     await ctx.state.set(pinnedKey(poll), pinned, PINNED_TTL_SEC);
   }
   const since = pinned.since ?? undefined;
-  return { poll, sync: since === undefined ? 'full' : 'incremental', page: 1, url: pageUrl(config, since, 1) };
+  const base = await baseUrl(ctx, message);
+  return { poll, sync: since === undefined ? 'full' : 'incremental', page: 1, url: pageUrl(config, since, 1, base), origin: new URL(base).origin };
 }
+
+/** `url`, or what `urlFrom` gives now (a flow variable may have changed since the last poll). */
+async function baseUrl(ctx: Ctx, message: Message): Promise<string> {
+  const { config } = ctx;
+  if (config.urlFrom === undefined) return config.url ?? '';
+  const value = await evaluateField(ctx, message, 'urlFrom', config.urlFrom);
+  if (typeof value !== 'string' || !/^https?:\/\//i.test(value) || !URL.canParse(value)) {
+    throw new PermanentError(`urlFrom: expected an absolute http(s) URL, got ${value === undefined ? 'nothing (is the flow variable set?)' : typeof value}`, { code: 'BAD_URL' });
+  }
+  return value;
+}
+
+/** Where the poll started; a step persisted before `origin` existed started at the configured URL. */
+const originOf = (config: HttpPollConfig, step: PageStep): string => step.origin ?? new URL(config.url ?? step.url).origin;
 
 /** The page a timer delivery continues with (set by the previous page); the poll's mark is refreshed. */
 async function continued(ctx: Ctx, message: Message): Promise<PageStep> {
@@ -108,7 +124,7 @@ async function continued(ctx: Ctx, message: Message): Promise<PageStep> {
 
 async function readPage(ctx: Ctx, message: Message, step: PageStep): Promise<Emission[]> {
   const { config } = ctx;
-  const { body, headers } = await getJson(ctx, step.url);
+  const { body, headers } = await getJson(ctx, step.url, originOf(ctx.config, step));
   const pageBindings = { ...bindingsOf(message), headers };
   const over = (payload: unknown) => ({ ...message, payload });
   const records = recordList(await evaluateField(ctx, over(body), 'records', config.records, pageBindings));
@@ -129,7 +145,7 @@ async function readPage(ctx: Ctx, message: Message, step: PageStep): Promise<Emi
       ? linkedNext(
           await evaluateField(ctx, over(body), 'pagination.nextLink', config.pagination.nextLink!, pageBindings),
           step.url,
-          config.pagination.crossOrigin ? undefined : new URL(config.url).origin,
+          config.pagination.crossOrigin ? undefined : originOf(config, step),
         )
       : numberedNext(config, step, records.length);
   if (next !== undefined && step.page < config.pagination.maxPages) {
@@ -155,7 +171,7 @@ async function finish(ctx: Ctx, step: PageStep, max: Cursor | undefined, cutShor
 }
 
 /** GETs `url` as JSON with the configured headers and credential. */
-async function getJson(ctx: Ctx, url: string): Promise<{ body: unknown; headers: Record<string, unknown> }> {
+async function getJson(ctx: Ctx, url: string, origin: string): Promise<{ body: unknown; headers: Record<string, unknown> }> {
   const { config } = ctx;
   const headers: Record<string, string> = { accept: 'application/json' };
   for (const [name, value] of Object.entries(config.headers)) setHeader(headers, name, value);
@@ -163,7 +179,7 @@ async function getJson(ctx: Ctx, url: string): Promise<{ body: unknown; headers:
   let credentialHeaders: string[] = [];
   // The credential goes only to the configured origin: a next link allowed to lead elsewhere
   // (pagination.crossOrigin) is fetched without it.
-  if (config.credential !== undefined && new URL(url).origin === new URL(config.url).origin) {
+  if (config.credential !== undefined && new URL(url).origin === origin) {
     const auth = await credentialAuth(ctx.credentials, config.credential);
     setHeader(headers, ...auth.header);
     secrets = auth.secrets;

@@ -68,6 +68,8 @@ export const spec = defineSpec({
     '',
     '**Config**',
     '- `url`: an absolute `http(s)` URL, fixed query parameters included. `headers`: fixed request headers.',
+    "- `urlFrom` (instead of `url`): JSONata giving that URL, evaluated when each poll starts — e.g.",
+    "  `$env('CRM_URL') & '/customers'`, so changing the flow variable moves the poll without a redeploy.",
     '- `credential`: an http-basic, http-bearer or http-header credential.',
     '- `intervalMs`: time between polls (default 60 000).',
     '- `records`: JSONata over a page body locating its array of records, e.g. `data` (default `$`).',
@@ -91,7 +93,13 @@ export const spec = defineSpec({
   ].join('\n'),
   configSchema: Type.Object(
     {
-      url: Type.String({ title: 'URL', description: 'Absolute http(s) URL to GET, with any fixed query parameters.', pattern: HTTP_URL_PATTERN, maxLength: 2048 }),
+      url: Type.Optional(Type.String({ title: 'URL', description: 'Absolute http(s) URL to GET, with any fixed query parameters.', pattern: HTTP_URL_PATTERN, maxLength: 2048 })),
+      urlFrom: Type.Optional(
+        Expression({
+          title: 'URL expression',
+          description: "JSONata giving the URL instead of `url`, read at each poll, e.g. `$env('CRM_URL') & '/customers'`.",
+        }),
+      ),
       intervalMs: Type.Integer({ title: 'Interval (ms)', description: 'Time between polls.', minimum: 1_000, maximum: 31 * 86_400_000, default: 60_000 }),
       credential: Type.Optional(HttpCredential()),
       headers: FixedHeaders(),
@@ -103,7 +111,8 @@ export const spec = defineSpec({
       pagination: PaginationSchema,
       cursor: Type.Optional(CursorSchema),
     },
-    { additionalProperties: false },
+    // Without `urlFrom`, `url` is required.
+    { additionalProperties: false, if: { properties: { urlFrom: false } }, then: { properties: { url: {} }, required: ['url'] } },
   ),
   ports: { inputs: [], outputs: SINGLE_OUTPUT },
   credentialTypes: HTTP_CREDENTIAL_TYPES,

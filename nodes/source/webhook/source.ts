@@ -30,6 +30,7 @@ export const source: IntakeSource<WebhookConfig> = {
     const attrs = { method: request.method, path: `/${request.segments.join('/')}`, params, query: request.query, headers };
     const key = header(request.headers, config.idempotencyHeader);
     if (key !== undefined && key.length > MAX_KEY_LENGTH) throw new IntakeError(400, 'Bad request', `the ${config.idempotencyHeader} header is longer than ${MAX_KEY_LENGTH} characters`);
-    return ctx.emit(node.id, { payload, attrs, ...(key && { key }) });
+    const result = await ctx.emit(node.id, { payload, attrs, ...(key && { key }) });
+    return config.respond === 'reply-node' ? { ...result, replyWithinMs: config.replyTimeoutMs } : result;
   },
 };

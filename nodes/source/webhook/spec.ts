@@ -7,9 +7,10 @@
  *            with the authorization, cookie, signature and credential headers stripped. Its id
  *            derives from the idempotency header when present, else a fresh id.
  * Answers:   202 `{ runId }` once the message is durably enqueued; 200 with the original run id
- *            for an idempotency key already accepted; 401 when auth fails (or a configured signed
- *            timestamp is missing or stale); 403 for an untrusted cross-site browser request to a
- *            webhook without auth; 503 + Retry-After
+ *            for an idempotency key already accepted; with `respond: reply-node`, the run's
+ *            http-reply (also to a repeat) within `replyTimeoutMs`, else 202 `{ runId }`; 401 when
+ *            auth fails (or a configured signed timestamp is missing or stale); 403 for an untrusted
+ *            cross-site browser request to a webhook without auth; 503 + Retry-After
  *            under back-pressure.
  * Transient: Redis unreachable (503, the caller retries).
  * Permanent: none after acceptance; bad requests are refused before anything is enqueued.
@@ -78,6 +79,9 @@ export const spec = defineSpec({
     '- Browser requests from another site (`Sec-Fetch-Site: cross-site`, e.g. an `<img>` on any web page) are',
     '  refused with `403` by a webhook without auth, unless their `Origin` is in `TRIBUTARY_CORS_ORIGINS`.',
     '- `idempotencyHeader`: the request header whose value identifies a delivery (default `Idempotency-Key`).',
+    '- `respond`: `on-accept` (default) answers `202 { runId }` once enqueued; `reply-node` makes the caller wait',
+    '  for the status, headers and body an **http-reply** node of the run stores, up to `replyTimeoutMs`',
+    '  (default 15 000), then `202 { runId }`. The message is enqueued before anything runs either way.',
     '',
     '**Ports**: `out` — payload is the body (for `GET`, the query); method, path, params, query and headers are in',
     'the message attributes, with authorization, cookie and secret headers removed.',
@@ -85,7 +89,9 @@ export const spec = defineSpec({
     '**Answers**: `202 { runId }` once the message is durably enqueued — nothing acknowledged is lost. The same',
     'idempotency key again answers `200` with the original run id and starts nothing. `401` when auth fails (or the',
     'signed timestamp is missing or stale); `403` for an untrusted cross-site browser request to a webhook without auth;',
-    '`503` with `Retry-After` while the flow is over its backlog limit.',
+    '`503` with `Retry-After` while the flow is over its backlog limit. With `respond: reply-node`, a repeat gets',
+    'the stored reply; a repeat while the first run is still going waits out what is left of the first',
+    "request's timeout, then gets `202` with the run id.",
   ].join('\n'),
   configSchema: Type.Object(
     {
@@ -97,6 +103,18 @@ export const spec = defineSpec({
         description: 'Request header identifying a delivery; a repeated value answers with the original run.',
         pattern: HEADER_NAME_PATTERN,
         default: 'Idempotency-Key',
+      }),
+      respond: Choice(['on-accept', 'reply-node'], {
+        title: 'Respond',
+        description: '`on-accept`: 202 with the run id once enqueued. `reply-node`: wait for an http-reply node of the run, up to `replyTimeoutMs`.',
+        default: 'on-accept',
+      }),
+      replyTimeoutMs: Type.Integer({
+        title: 'Reply timeout (ms)',
+        description: 'How long a caller waits for the reply (respond `reply-node`) before getting 202 with the run id.',
+        minimum: 100,
+        maximum: 120_000,
+        default: 15_000,
       }),
     },
     { additionalProperties: false },
