@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually, useEngines } from '../test/engine';
 import { BackpressureError } from './ingest';
 import { InvalidFlowError } from './plan';
+import { MAX_TRACE_OUTPUTS } from '../flows/trace-events';
 
 const at = (i: number) => ({ x: i * 200, y: 0 });
 const edge = (id: string, from: string, to: string, fromPort = 'out', toPort = 'in') => ({ id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
@@ -90,6 +91,20 @@ describe('when a flow is deployed and triggered', () => {
     await traces.until((events) => events.some((e) => e.type === 'run:finished' && e.data.runId === runId));
     expect(readLines(join(t.dataDir, 'files', 'big.jsonl'))).toEqual([orders[0]]);
     expect(readLines(join(t.dataDir, 'files', 'small.jsonl'))).toEqual([orders[2]]);
+  });
+
+  it('lists the first outputs of a 10,000-item split in its node:completed event and counts the rest', async () => {
+    const engine = await t.start();
+    const traces = await t.traces();
+    await engine.deploy(flow('wide', [{ id: 'in', type: 'inject' }, { id: 'each', type: 'split', config: { items: 'items' } }], [edge('e1', 'in', 'each')]), 1);
+    const items = Array.from({ length: 10_000 }, (_, i) => ({ id: i, note: 'x'.repeat(200) }));
+    const { runId } = await engine.trigger('wide', 'in', { items });
+    const events = await traces.until((all) => all.some((e) => e.type === 'node:completed' && e.data.runId === runId && e.data.nodeId === 'each'));
+    const completed = events.find((e) => e.type === 'node:completed' && e.data.runId === runId && e.data.nodeId === 'each');
+    if (completed?.type !== 'node:completed') throw new Error('no node:completed');
+    expect(completed.data.outputs).toHaveLength(MAX_TRACE_OUTPUTS);
+    expect(completed.data.moreOutputs).toBe(10_000 - MAX_TRACE_OUTPUTS);
+    expect(JSON.stringify(completed).length).toBeLessThan(100_000);
   });
 
   it('refuses to deploy an invalid flow, listing its problems', async () => {

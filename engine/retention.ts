@@ -14,8 +14,12 @@ export interface Retention {
   doneMarkersSec: number;
   /** Default TTL of idempotency markers when a policy gives none. */
   idempotencySec: number;
-  /** Runs kept per flow (newest first) and how long each run's trace lives. */
-  runs: { maxPerFlow: number; ttlSec: number; maxEventsPerRun: number };
+  /**
+   * Runs kept per flow (newest first) and how long each run's trace lives. A trace keeps its
+   * newest events within both `maxEventsPerRun` and `maxEventBytesPerRun` (JSON bytes); the run
+   * counts the executions whose outcome it no longer holds (`executionsNotKept`).
+   */
+  runs: { maxPerFlow: number; ttlSec: number; maxEventsPerRun: number; maxEventBytesPerRun: number };
   /** Dead letters kept per flow and how long each lives. Past the cap the oldest go, with a warning log. */
   deadLetters: { maxPerFlow: number; ttlSec: number };
   /**
@@ -30,7 +34,7 @@ export const DEFAULT_RETENTION: Retention = {
   doneMarkersSec: 7 * 86_400,
   idempotencySec: 86_400,
   // 10 000 runs: more than a realistic backlog, so runs in flight are not trimmed before they end.
-  runs: { maxPerFlow: 10_000, ttlSec: 7 * 86_400, maxEventsPerRun: 200 },
+  runs: { maxPerFlow: 10_000, ttlSec: 7 * 86_400, maxEventsPerRun: 200, maxEventBytesPerRun: 256 * 1024 },
   deadLetters: { maxPerFlow: 100_000, ttlSec: 30 * 86_400 },
   plansSec: 30 * 86_400,
 };
