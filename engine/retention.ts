@@ -20,8 +20,12 @@ export interface Retention {
    * counts the executions whose outcome it no longer holds (`executionsNotKept`).
    */
   runs: { maxPerFlow: number; ttlSec: number; maxEventsPerRun: number; maxEventBytesPerRun: number };
-  /** Dead letters kept per flow and how long each lives. Past the cap the oldest go, with a warning log. */
-  deadLetters: { maxPerFlow: number; ttlSec: number };
+  /**
+   * Dead letters kept per flow and how long each lives. Past the cap the oldest go, with a warning
+   * log. A payload larger than `maxPayloadBytes` (JSON) is kept cut to that size and marked
+   * (`truncated`): such a letter replays only with an edited payload.
+   */
+  deadLetters: { maxPerFlow: number; ttlSec: number; maxPayloadBytes: number };
   /**
    * Plans of superseded and undeployed revisions (messages still in flight on them need them).
    * The deployed revision's plan is refreshed by every engine process every few seconds.
@@ -35,6 +39,6 @@ export const DEFAULT_RETENTION: Retention = {
   idempotencySec: 86_400,
   // 10 000 runs: more than a realistic backlog, so runs in flight are not trimmed before they end.
   runs: { maxPerFlow: 10_000, ttlSec: 7 * 86_400, maxEventsPerRun: 200, maxEventBytesPerRun: 256 * 1024 },
-  deadLetters: { maxPerFlow: 100_000, ttlSec: 30 * 86_400 },
+  deadLetters: { maxPerFlow: 100_000, ttlSec: 30 * 86_400, maxPayloadBytes: 256 * 1024 },
   plansSec: 30 * 86_400,
 };
