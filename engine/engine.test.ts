@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, useEngines } from '../test/engine';
 import { BackpressureError } from './ingest';
+import { MemoryPressureError } from './redis/memory-guard';
 import { InvalidFlowError } from './plan';
 import { MAX_TRACE_OUTPUTS } from '../flows/trace-events';
 
@@ -152,5 +153,16 @@ describe('when messages come in through a webhook', () => {
     });
     expect(await api.backlog('hooks')).toBe(0);
     await expect(api.ingest('hooks', { nodeId: 'hook', payload: { i: 3 } })).resolves.toMatchObject({ duplicate: false });
+  });
+
+  it('sheds intake with a retry hint while Redis holds more than the memory bound, and enqueues nothing', async () => {
+    const api = await t.start({ workers: false, memory: { fraction: 0, limitBytes: 1 } });
+    await api.deploy(hookFlow(), 1);
+    const refused = await api.ingest('hooks', { nodeId: 'hook', payload: { i: 1 } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MemoryPressureError);
+    expect((refused as MemoryPressureError).retryAfterSec).toBeGreaterThanOrEqual(1);
+    expect(await api.backlog('hooks')).toBe(0);
+    const roomy = await t.start({ workers: false, memory: { limitBytes: 1024 ** 4 } });
+    await expect(roomy.ingest('hooks', { nodeId: 'hook', payload: { i: 2 } })).resolves.toMatchObject({ duplicate: false });
   });
 });

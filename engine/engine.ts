@@ -33,6 +33,7 @@ import { assertRedisReady } from './redis/check';
 import { createRedisConnection } from './redis/connection';
 import { detachedFromCaller, failFastForCallers } from './redis/fail-fast';
 import { DEFAULT_RETENTION, type Retention } from './retention';
+import { MemoryGuard, type MemoryGuardOptions } from './redis/memory-guard';
 import { CircuitBreakers, type BreakerState } from './stores/circuit-breaker';
 import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
 import { MetricsStore } from './stores/metrics';
@@ -89,6 +90,8 @@ export interface EngineOptions {
    * Default 60 000.
    */
   misfireMs?: number;
+  /** When intake sheds for Redis memory (engine/redis/memory-guard.ts). */
+  memory?: MemoryGuardOptions;
 }
 
 export class Engine {
@@ -109,6 +112,7 @@ export class Engine {
   readonly #subscriptions: Subscriptions | undefined;
   readonly #sourceStatus: SourceStatusStore;
   readonly #backlog: Backlog;
+  readonly #memory: MemoryGuard;
   readonly #drains: Drains;
   /** This process among engine processes (a subscription member's client id). */
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -123,6 +127,7 @@ export class Engine {
     this.keys = new Keys(options.prefix);
     this.log = options.logger ?? createLogger();
     this.#retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.#memory = new MemoryGuard(redis, options.memory);
     this.#backlog = new Backlog(redis, this.keys, (id) => this.queue(id));
     this.#plans = new PlanStore(redis, this.keys, this.#retention.plansSec);
     this.runs = new RunStore(redis, this.keys, this.#retention);
@@ -299,7 +304,7 @@ export class Engine {
 
   #ingestDeps(): IngestDeps {
     const { redis, keys, runs } = this;
-    return { redis, keys, runs, tracer: this.#tracer, retention: this.#retention, sources: this.#sources, backlog: (id) => this.backlog(id), queue: (id) => this.queue(id) };
+    return { redis, keys, runs, tracer: this.#tracer, retention: this.#retention, sources: this.#sources, backlog: (id) => this.backlog(id), queue: (id) => this.queue(id), memory: this.#memory };
   }
 
   async #deployedPlan(flowId: string): Promise<Plan> {

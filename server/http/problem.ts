@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { InvalidFlowError } from '../../engine/plan';
 import { BackpressureError, NotDeployedError, PayloadTooDeepError, RedisUnavailableError, UnknownSourceError } from '../../engine/ingest';
+import { MemoryPressureError } from '../../engine/redis/memory-guard';
 import { DeadLetterNotFoundError, ReplayConflictError, ReplayTruncatedError } from '../../engine/dead-letter-service';
 import type { Problem } from '../../flows/problems';
 import { IntakeError } from '../../nodes/errors';
@@ -34,6 +35,9 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof IntakeError) return new HttpError(error.status, error.title, error.message, {}, error.headers);
   if (error instanceof InvalidFlowError) return unprocessable(`the flow has ${error.problems.length} problem(s)`, error.problems);
   if (error instanceof BackpressureError) {
+    return new HttpError(503, 'Busy', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
+  }
+  if (error instanceof MemoryPressureError) {
     return new HttpError(503, 'Busy', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
   }
   if (error instanceof RedisUnavailableError) {
