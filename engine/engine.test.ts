@@ -108,6 +108,19 @@ describe('when a flow is deployed and triggered', () => {
     expect(JSON.stringify(completed).length).toBeLessThan(100_000);
   });
 
+  it('removes the jobs a queue keeps once its flow is neither deployed nor draining, not before', async () => {
+    const engine = await t.start();
+    const traces = await t.traces();
+    await engine.deploy(flow('gone', [{ id: 'in', type: 'inject' }, { id: 'm', type: 'map', config: { expression: '$' } }], [edge('e1', 'in', 'm')]), 1);
+    const { runId } = await engine.trigger('gone', 'in', { a: 1 });
+    await traces.until((events) => events.some((e) => e.type === 'run:finished' && e.data.runId === runId));
+    expect(await engine.forget('gone')).toBe(0);
+    expect((await engine.queue('gone').getJobCounts('completed')).completed).toBeGreaterThan(0);
+    await engine.undeploy('gone');
+    await eventually(async () => (await engine.forget('gone')) > 0);
+    expect((await engine.queue('gone').getJobCounts('completed', 'failed'))).toEqual({ completed: 0, failed: 0 });
+  });
+
   it('refuses to deploy an invalid flow, listing its problems', async () => {
     const engine = await t.start();
     const bad = flow('bad', [{ id: 'm', type: 'map', config: { expression: '$.a +' } }], []);

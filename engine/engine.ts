@@ -270,6 +270,21 @@ export class Engine {
     return this.#deployments.undeploy(flowId);
   }
 
+  /**
+   * Removes the completed and failed jobs a flow's queue keeps for inspection, once it is neither
+   * deployed nor draining (its flow was deleted): BullMQ trims them only when a later job ends,
+   * so a deleted flow's would stay forever. Returns how many went; 0 while the flow still runs.
+   */
+  async forget(flowId: string): Promise<number> {
+    if ((await this.#deployments.revisionOf(flowId)) !== undefined || (await this.#deployments.isDraining(flowId))) return 0;
+    const queue = this.queue(flowId);
+    let removed = 0;
+    for (const type of ['completed', 'failed'] as const) {
+      for (let batch = await queue.clean(0, 1_000, type); batch.length > 0; batch = await queue.clean(0, 1_000, type)) removed += batch.length;
+    }
+    return removed;
+  }
+
   /** The deployed plan of a flow, or undefined when it isn't deployed. */
   async currentPlan(flowId: string): Promise<Plan | undefined> {
     const current = await this.#deployments.current(flowId);
