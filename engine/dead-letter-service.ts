@@ -37,6 +37,11 @@ export class DeadLetterNotFoundError extends Error {
   override readonly name = 'DeadLetterNotFoundError';
 }
 
+/** The letter's payload was kept truncated: replaying it as kept would run a broken message. */
+export class ReplayTruncatedError extends Error {
+  override readonly name = 'ReplayTruncatedError';
+}
+
 /** Replay is impossible as asked: the flow isn't deployed, or its node or port is gone. */
 export class ReplayConflictError extends Error {
   override readonly name = 'ReplayConflictError';
@@ -84,6 +89,9 @@ export class DeadLetterService {
   async replay(flowId: string, id: string, edit?: { payload: unknown }): Promise<ReplayResult> {
     const letter = await this.deps.store.get(flowId, id);
     if (!letter) throw new DeadLetterNotFoundError(`no dead letter "${id}" in flow "${flowId}"`);
+    if (letter.truncated && !edit) {
+      throw new ReplayTruncatedError(`dead letter "${id}" kept only the start of its ${letter.truncated.originalBytes}-byte payload; replay it with an edited payload`);
+    }
     const plan = await this.deps.currentPlan(flowId);
     if (!plan) throw new ReplayConflictError(`flow "${flowId}" is not deployed; deploy it to replay`);
     const node = nodeOf(plan, letter.nodeId);

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventually, useEngines } from '../test/engine';
 import { edge, fakeApi, flowDoc, reply, runFinished, sinkFlow, type FakeApi } from '../test/policy-fixtures';
-import { ReplayConflictError } from './dead-letter-service';
+import { ReplayConflictError, ReplayTruncatedError } from './dead-letter-service';
+import { DEFAULT_RETENTION } from './retention';
 
 describe('when a sink rejects messages until its cause is fixed', () => {
   const t = useEngines();
@@ -58,6 +59,28 @@ describe('when a sink rejects messages until its cause is fixed', () => {
     expect(await engine.deadLetters.get('dlq', letter!.id)).toBeUndefined();
     expect((await engine.deadLetters.list('dlq')).total).toBe(0);
     expect((await engine.runs.getRun('dlq', runId))?.summary).toMatchObject({ status: 'completed', pending: 0, deadLettered: 0 });
+  });
+
+  it('does keep a payload over the cap truncated and marked, and refuse to replay it unedited', async () => {
+    const api = await receiver();
+    const engine = await t.start({ retention: { deadLetters: { ...DEFAULT_RETENTION.deadLetters, maxPayloadBytes: 1_000 } } });
+    const traces = await t.traces();
+    await engine.deploy(sinkFlow('dlq', `${api.origin}/orders`), 1);
+    const payload = { orderId: 'T1', blob: 'x'.repeat(50_000) };
+    const runId = await deadLettered(engine, traces, 'dlq', payload);
+    const [letter] = (await engine.deadLetters.list('dlq')).items;
+    expect(letter!.truncated).toEqual({ originalBytes: JSON.stringify(payload).length });
+    expect(letter!.message.payload).toBe(JSON.stringify(payload).slice(0, 1_000));
+
+    api.fixed = true;
+    const refused = await engine.deadLetters.replay('dlq', letter!.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ReplayTruncatedError);
+    expect(await engine.deadLetters.get('dlq', letter!.id)).toBeDefined();
+    expect(api.seen).toHaveLength(1);
+
+    await engine.deadLetters.replay('dlq', letter!.id, { payload: { orderId: 'T1' } });
+    expect((await runFinished(traces, runId, 2)).status).toBe('completed');
+    expect(api.seen.at(-1)?.body).toEqual({ orderId: 'T1' });
   });
 
   it('does deliver the edited payload when a replay edits it', async () => {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, useEngines } from '../test/engine';
 import { BackpressureError } from './ingest';
+import { MemoryPressureError } from './redis/memory-guard';
 import { InvalidFlowError } from './plan';
+import { MAX_TRACE_OUTPUTS } from '../flows/trace-events';
 
 const at = (i: number) => ({ x: i * 200, y: 0 });
 const edge = (id: string, from: string, to: string, fromPort = 'out', toPort = 'in') => ({ id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } });
@@ -92,6 +94,33 @@ describe('when a flow is deployed and triggered', () => {
     expect(readLines(join(t.dataDir, 'files', 'small.jsonl'))).toEqual([orders[2]]);
   });
 
+  it('lists the first outputs of a 10,000-item split in its node:completed event and counts the rest', async () => {
+    const engine = await t.start();
+    const traces = await t.traces();
+    await engine.deploy(flow('wide', [{ id: 'in', type: 'inject' }, { id: 'each', type: 'split', config: { items: 'items' } }], [edge('e1', 'in', 'each')]), 1);
+    const items = Array.from({ length: 10_000 }, (_, i) => ({ id: i, note: 'x'.repeat(200) }));
+    const { runId } = await engine.trigger('wide', 'in', { items });
+    const events = await traces.until((all) => all.some((e) => e.type === 'node:completed' && e.data.runId === runId && e.data.nodeId === 'each'));
+    const completed = events.find((e) => e.type === 'node:completed' && e.data.runId === runId && e.data.nodeId === 'each');
+    if (completed?.type !== 'node:completed') throw new Error('no node:completed');
+    expect(completed.data.outputs).toHaveLength(MAX_TRACE_OUTPUTS);
+    expect(completed.data.moreOutputs).toBe(10_000 - MAX_TRACE_OUTPUTS);
+    expect(JSON.stringify(completed).length).toBeLessThan(100_000);
+  });
+
+  it('removes the jobs a queue keeps once its flow is neither deployed nor draining, not before', async () => {
+    const engine = await t.start();
+    const traces = await t.traces();
+    await engine.deploy(flow('gone', [{ id: 'in', type: 'inject' }, { id: 'm', type: 'map', config: { expression: '$' } }], [edge('e1', 'in', 'm')]), 1);
+    const { runId } = await engine.trigger('gone', 'in', { a: 1 });
+    await traces.until((events) => events.some((e) => e.type === 'run:finished' && e.data.runId === runId));
+    expect(await engine.forget('gone')).toBe(0);
+    expect((await engine.queue('gone').getJobCounts('completed')).completed).toBeGreaterThan(0);
+    await engine.undeploy('gone');
+    await eventually(async () => (await engine.forget('gone')) > 0);
+    expect((await engine.queue('gone').getJobCounts('completed', 'failed'))).toEqual({ completed: 0, failed: 0 });
+  });
+
   it('refuses to deploy an invalid flow, listing its problems', async () => {
     const engine = await t.start();
     const bad = flow('bad', [{ id: 'm', type: 'map', config: { expression: '$.a +' } }], []);
@@ -137,5 +166,16 @@ describe('when messages come in through a webhook', () => {
     });
     expect(await api.backlog('hooks')).toBe(0);
     await expect(api.ingest('hooks', { nodeId: 'hook', payload: { i: 3 } })).resolves.toMatchObject({ duplicate: false });
+  });
+
+  it('sheds intake with a retry hint while Redis holds more than the memory bound, and enqueues nothing', async () => {
+    const api = await t.start({ workers: false, memory: { fraction: 0, limitBytes: 1 } });
+    await api.deploy(hookFlow(), 1);
+    const refused = await api.ingest('hooks', { nodeId: 'hook', payload: { i: 1 } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MemoryPressureError);
+    expect((refused as MemoryPressureError).retryAfterSec).toBeGreaterThanOrEqual(1);
+    expect(await api.backlog('hooks')).toBe(0);
+    const roomy = await t.start({ workers: false, memory: { limitBytes: 1024 ** 4 } });
+    await expect(roomy.ingest('hooks', { nodeId: 'hook', payload: { i: 2 } })).resolves.toMatchObject({ duplicate: false });
   });
 });

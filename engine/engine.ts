@@ -37,6 +37,7 @@ import { assertRedisReady } from './redis/check';
 import { createRedisConnection } from './redis/connection';
 import { detachedFromCaller, failFastForCallers } from './redis/fail-fast';
 import { DEFAULT_RETENTION, type Retention } from './retention';
+import { MemoryGuard, type MemoryGuardOptions } from './redis/memory-guard';
 import { CircuitBreakers, type BreakerState } from './stores/circuit-breaker';
 import { DeadLetterStore, logTrimmed } from './stores/dead-letters';
 import { MetricsStore } from './stores/metrics';
@@ -93,6 +94,8 @@ export interface EngineOptions {
    * Default 60 000.
    */
   misfireMs?: number;
+  /** When intake sheds for Redis memory (engine/redis/memory-guard.ts). */
+  memory?: MemoryGuardOptions;
 }
 
 export class Engine {
@@ -115,6 +118,7 @@ export class Engine {
   readonly #subscriptions: Subscriptions | undefined;
   readonly #sourceStatus: SourceStatusStore;
   readonly #backlog: Backlog;
+  readonly #memory: MemoryGuard;
   readonly #drains: Drains;
   /** This process among engine processes (a subscription member's client id). */
   readonly processId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -130,6 +134,7 @@ export class Engine {
     this.keys = new Keys(options.prefix);
     this.log = options.logger ?? createLogger();
     this.#retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.#memory = new MemoryGuard(redis, options.memory);
     this.#backlog = new Backlog(redis, this.keys, (id) => this.queue(id));
     this.#plans = new PlanStore(redis, this.keys, this.#retention.plansSec);
     this.runs = new RunStore(redis, this.keys, this.#retention);
@@ -277,6 +282,21 @@ export class Engine {
     return this.#deployments.undeploy(flowId);
   }
 
+  /**
+   * Removes the completed and failed jobs a flow's queue keeps for inspection, once it is neither
+   * deployed nor draining (its flow was deleted): BullMQ trims them only when a later job ends,
+   * so a deleted flow's would stay forever. Returns how many went; 0 while the flow still runs.
+   */
+  async forget(flowId: string): Promise<number> {
+    if ((await this.#deployments.revisionOf(flowId)) !== undefined || (await this.#deployments.isDraining(flowId))) return 0;
+    const queue = this.queue(flowId);
+    let removed = 0;
+    for (const type of ['completed', 'failed'] as const) {
+      for (let batch = await queue.clean(0, 1_000, type); batch.length > 0; batch = await queue.clean(0, 1_000, type)) removed += batch.length;
+    }
+    return removed;
+  }
+
   /** The deployed plan of a flow, or undefined when it isn't deployed. */
   async currentPlan(flowId: string): Promise<Plan | undefined> {
     const current = await this.#deployments.current(flowId);
@@ -311,7 +331,7 @@ export class Engine {
 
   #ingestDeps(): IngestDeps {
     const { redis, keys, runs } = this;
-    return { redis, keys, runs, tracer: this.#tracer, retention: this.#retention, sources: this.#sources, backlog: (id) => this.backlog(id), queue: (id) => this.queue(id) };
+    return { redis, keys, runs, tracer: this.#tracer, retention: this.#retention, sources: this.#sources, backlog: (id) => this.backlog(id), queue: (id) => this.queue(id), memory: this.#memory };
   }
 
   async #deployedPlan(flowId: string): Promise<Plan> {

@@ -94,6 +94,8 @@ export interface IngestDeps {
   sources: SourceRegistry;
   backlog(flowId: string): Promise<number>;
   queue(flowId: string): Queue<Delivery>;
+  /** Throws MemoryPressureError when Redis is too full to take new messages. */
+  memory?: { check(): Promise<void> };
 }
 
 const MIN_RETRY_AFTER_SEC = 1;
@@ -116,6 +118,7 @@ export async function ingest(deps: IngestDeps, plan: Plan, request: IngestReques
     const earlier = await deps.redis.get(ingestedKey);
     if (earlier !== null && !earlier.startsWith(CLAIMING)) return { runId: earlier, duplicate: true };
   }
+  await deps.memory?.check();
   const backlog = await deps.backlog(plan.flowId);
   if (backlog >= plan.backlogLimit) {
     throw new BackpressureError(plan.flowId, backlog, plan.backlogLimit, Math.max(MIN_RETRY_AFTER_SEC, Math.ceil(backlog / plan.backlogLimit)));

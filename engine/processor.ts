@@ -21,6 +21,7 @@
  */
 import { DelayedError, type Job } from 'bullmq';
 import { TIMER_PORT, type Emission, type NodeRuntime } from '../nodes/runtime';
+import { MAX_TRACE_OUTPUTS } from '../flows/trace-events';
 import { retryDelay, RetryLater } from './backoff';
 import { classify, NodeTimeoutError, type Failure } from './classify';
 import { createNodeContext, type ContextParts } from './context';
@@ -217,18 +218,21 @@ export function createProcessor(deps: ProcessorDeps) {
         await onFinalFailure(loaded, node, job, classify(error), base, Date.now() - started);
         return;
       }
-      let sent = emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, preview: tracer.preview(e.payload) }));
+      let sent = emissions.map((e, i) => ({ port: e.port, messageId: ids[i]!, payload: e.payload }));
       if (emissions.some((e) => e.key !== undefined)) {
         // Keyed outputs go downstream once (Emission.key): those another job sent are duplicates.
         const owned = await keyed.claim(flowId, job.id!, ids);
         outputs = firstOwned(outputs, owned, (o) => o.data.message.id, (o) => o.opts.jobId);
         sent = firstOwned(sent, owned, (o) => o.messageId, (o) => o.messageId);
       }
+      // Only the first few are previewed: the event stays small however many went downstream.
+      const listed = sent.slice(0, MAX_TRACE_OUTPUTS).map(({ port, messageId, payload }) => ({ port, messageId, preview: tracer.preview(payload) }));
       await tracer.emit('node:completed', {
         ...base,
         at: Date.now(),
         durationMs: Date.now() - started,
-        outputs: sent,
+        outputs: listed,
+        ...(sent.length > listed.length && { moreOutputs: sent.length - listed.length }),
         ...(noted && { result: tracer.preview(noted.result) }),
       });
       await finish(plan, job, outputs, 'completed', idempotency);

@@ -75,7 +75,7 @@ describe('when a flow is redeployed while 1,000 messages are in flight', () => {
     const outbound = { allow: ['127.0.0.0/8'], timeoutMs: 120_000 };
     // 1,200 runs are in flight at once: keep them all (the default keeps 1,000 per flow, and a
     // run trimmed off the index while running finishes without a trace).
-    const retention = { runs: { maxPerFlow: 5_000, ttlSec: 3_600, maxEventsPerRun: 100 } };
+    const retention = { runs: { maxPerFlow: 5_000, ttlSec: 3_600, maxEventsPerRun: 100, maxEventBytesPerRun: 256 * 1024 } };
     const api = await t.start({ workers: false, outbound, retention });
     await t.start({ concurrency: CONCURRENCY, outbound, retention });
     const traces = await t.traces();

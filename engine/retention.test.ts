@@ -19,8 +19,8 @@ const RETENTION: Retention = {
   completedJobs: { count: 3, ageSec: 300 },
   doneMarkersSec: 300,
   idempotencySec: 300,
-  runs: { maxPerFlow: 5, ttlSec: 300, maxEventsPerRun: 6 },
-  deadLetters: { maxPerFlow: 2, ttlSec: 300 },
+  runs: { maxPerFlow: 5, ttlSec: 300, maxEventsPerRun: 6, maxEventBytesPerRun: 64 * 1024 },
+  deadLetters: { maxPerFlow: 2, ttlSec: 300, maxPayloadBytes: 64 * 1024 },
   plansSec: 600,
 };
 

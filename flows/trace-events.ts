@@ -34,11 +34,18 @@ export interface TraceOutput {
   preview: Preview;
 }
 
+/** Outputs a `node:completed` event lists with their previews; the rest are only counted. */
+export const MAX_TRACE_OUTPUTS = 20;
+
 export interface TraceEvents {
   'run:started': TraceBase & { messageId: string; nodeId: string; input: Preview };
   'node:started': NodeTraceBase & { input: Preview };
-  /** `result`: what a node noted besides its outputs (a sink's response, a logged value). */
-  'node:completed': NodeTraceBase & { durationMs: number; outputs: TraceOutput[]; result?: Preview };
+  /**
+   * `outputs`: the first MAX_TRACE_OUTPUTS messages sent; `moreOutputs`: how many more were sent
+   * (a 10,000-item split stays a few kilobytes). `result`: what a node noted besides its outputs
+   * (a sink's response, a logged value).
+   */
+  'node:completed': NodeTraceBase & { durationMs: number; outputs: TraceOutput[]; moreOutputs?: number; result?: Preview };
   /** A failed attempt; `outcome` says what happens next. */
   'node:failed': NodeTraceBase & {
     durationMs: number;

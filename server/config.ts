@@ -3,6 +3,7 @@
  * one data directory, a secret key is generated there on first start, and the API listens on
  * loopback only.
  */
+import { DEFAULT_MEMORY_LIMIT_BYTES } from '../engine/redis/memory-guard';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,10 @@ export interface TributaryConfig {
   dataDir: string;
   /** Redis to use; when unset `npm start` runs a private redis-server in the data directory. */
   redisUrl?: string;
+  /** The private Redis's `maxmemory`, bytes (`TRIBUTARY_REDIS_MAXMEMORY`, default 1 GiB). */
+  redisMaxmemory: number;
+  /** Intake sheds past this many bytes of an external Redis without `maxmemory` (`TRIBUTARY_REDIS_MEMORY_LIMIT`, default 1 GiB). */
+  redisMemoryLimit: number;
   secret: string;
   host: string;
   port: number;
@@ -47,9 +52,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TributaryConfi
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
   const shutdownGraceMs = Number(env.TRIBUTARY_SHUTDOWN_GRACE_MS ?? SHUTDOWN_GRACE_MS);
   if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs <= 0) throw new Error(`TRIBUTARY_SHUTDOWN_GRACE_MS must be a positive number of milliseconds, not "${env.TRIBUTARY_SHUTDOWN_GRACE_MS}"`);
+  const bytes = (name: string): number => {
+    const value = Number(env[name] ?? DEFAULT_MEMORY_LIMIT_BYTES);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive number of bytes, not "${env[name]}"`);
+    return value;
+  };
   return {
     dataDir,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    redisMaxmemory: bytes('TRIBUTARY_REDIS_MAXMEMORY'),
+    redisMemoryLimit: bytes('TRIBUTARY_REDIS_MEMORY_LIMIT'),
     secret: loadSecret(dataDir, env),
     host: env.HOST ?? '127.0.0.1',
     port,

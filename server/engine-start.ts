@@ -14,6 +14,7 @@ export function startEngine(config: TributaryConfig, redisUrl: string, logger: P
     runtimes: RUNTIMES,
     secret: config.secret,
     dataDir: config.dataDir,
+    memory: { limitBytes: config.redisMemoryLimit },
     logger,
     ...extra,
   });

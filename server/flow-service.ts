@@ -109,6 +109,8 @@ export class FlowService {
   async delete(id: string): Promise<void> {
     if ((await this.engine.deployed()).has(id)) throw conflict(`flow "${id}" is deployed; undeploy it before deleting it`);
     if (!(await this.store.delete(id))) throw notFound(`no flow "${id}"`);
+    // Best-effort: the flow is gone from disk either way; a Redis outage leaves its kept jobs.
+    await this.engine.forget(id).catch(() => 0);
   }
 
   async revisions(id: string): Promise<FlowSummary[]> {

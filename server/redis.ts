@@ -14,9 +14,9 @@ export interface RedisHandle {
 
 export const privateRedisDir = (dataDir: string): string => join(dataDir, 'redis');
 
-export async function openRedis(config: { dataDir: string; redisUrl?: string }, log: (line: string) => void): Promise<RedisHandle> {
+export async function openRedis(config: { dataDir: string; redisUrl?: string; redisMaxmemory?: number }, log: (line: string) => void): Promise<RedisHandle> {
   if (config.redisUrl) return { url: config.redisUrl };
-  const server = await startPrivateRedis({ dir: privateRedisDir(config.dataDir), persist: true, appendfsync: 'everysec', log });
+  const server = await startPrivateRedis({ dir: privateRedisDir(config.dataDir), persist: true, appendfsync: 'everysec', log, ...(config.redisMaxmemory !== undefined && { maxmemory: config.redisMaxmemory }) });
   return { url: server.url, private: server };
 }
 

@@ -24,7 +24,7 @@ const retentionFor = (ttlSec: number): Partial<Retention> => ({
   completedJobs: { count: 1_000, ageSec: ttlSec },
   doneMarkersSec: ttlSec,
   idempotencySec: ttlSec,
-  runs: { maxPerFlow: 10_000, ttlSec, maxEventsPerRun: 200 },
+  runs: { maxPerFlow: 10_000, ttlSec, maxEventsPerRun: 200, maxEventBytesPerRun: 256 * 1024 },
 });
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();

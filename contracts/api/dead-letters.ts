@@ -26,6 +26,12 @@ export const DeadLetterSchema = Type.Object({
   firstAttemptAt: Type.Optional(Type.Integer()),
   failedAt: Type.Integer(),
   replays: Type.Integer({ description: 'how many times this message was replayed before it ended here' }),
+  truncated: Type.Optional(
+    Type.Object(
+      { originalBytes: Type.Integer({ description: "the payload's size as JSON when it failed" }) },
+      { description: 'the payload was larger than the cap: `message.payload` holds the start of its JSON text, and the letter replays only with an edited payload' },
+    ),
+  ),
 });
 export type DeadLetter = Static<typeof DeadLetterSchema>;
 

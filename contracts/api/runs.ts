@@ -26,6 +26,9 @@ export const RunSummarySchema = Type.Object({
   skipped: Type.Integer(),
   dropped: Type.Integer(),
   recreated: Type.Optional(Type.Literal(true, { description: "the run's record had expired and a dead-letter replay recreated it (counts start there)" })),
+  executionsNotKept: Type.Optional(
+    Type.Integer({ description: "executions whose outcome the stored trace no longer holds (past the trace's count or byte cap; oldest first): the editor shows \"N executions not kept\"" }),
+  ),
   trimmed: Type.Optional(
     Type.Literal(true, { description: 'trimmed off the runs index (more than maxPerFlow newer runs) while in flight: its record was kept so it records its finish, but listings no longer show it' }),
   ),

@@ -9,6 +9,7 @@ import { assertRedisReady, RedisNotReadyError } from './check';
 import { createRedisConnection } from './connection';
 import { type PrivateRedis, type PrivateRedisOptions, RedisServerMissingError, startPrivateRedis } from './private-server';
 import { STATE_FILE } from './server-state';
+import { DEFAULT_MEMORY_LIMIT_BYTES } from './memory-guard';
 
 // These tests start their own servers: they reconfigure and kill them, which the run's shared
 // test Redis must never see.
@@ -121,6 +122,7 @@ describe('startPrivateRedis', () => {
     expect(await config(redis, 'bind')).toBe('127.0.0.1');
     expect(await config(redis, 'protected-mode')).toBe('yes');
     expect(await config(redis, 'maxmemory-policy')).toBe('noeviction');
+    expect(Number(await config(redis, 'maxmemory'))).toBe(DEFAULT_MEMORY_LIMIT_BYTES);
     expect(await config(redis, 'save')).toBe('');
     const info = await redis.info('server');
     expect(info).toContain(`process_id:${server.pid}\r\n`);

@@ -3,6 +3,7 @@ import { accessSync, closeSync, constants, fstatSync, mkdirSync, openSync, readS
 import { delimiter, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreePort } from './free-port';
+import { DEFAULT_MEMORY_LIMIT_BYTES } from './memory-guard';
 import { sendRawCommand } from './resp';
 import {
   isLiveNodeProcess,
@@ -33,6 +34,11 @@ export interface PrivateRedisOptions {
    * servers pass false so that they die with the terminal's Ctrl-C too.
    */
   detached?: boolean;
+  /**
+   * `maxmemory` in bytes (default 1 GiB). With `noeviction` a full Redis refuses writes instead
+   * of evicting; the engine sheds intake before that (engine/redis/memory-guard.ts).
+   */
+  maxmemory?: number;
   /** More `redis-server` arguments, e.g. `['--enable-debug-command', 'local']`. */
   extraArgs?: readonly string[];
   /** Receives a line when something worth telling happens (a stale server stopped). */
@@ -94,7 +100,7 @@ const NON_TERMINATING = new Set<NodeJS.Signals>(['SIGSTOP', 'SIGCONT', 'SIGTSTP'
  * left alone: starting a second server on the same files would corrupt them.
  */
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
-  const opts = { appendfsync: 'everysec' as const, startTimeoutMs: 30_000, detached: true, extraArgs: [], ...options };
+  const opts = { appendfsync: 'everysec' as const, startTimeoutMs: 30_000, detached: true, extraArgs: [], maxmemory: DEFAULT_MEMORY_LIMIT_BYTES, ...options };
   if (opts.appendfsync !== 'everysec' && opts.appendfsync !== 'always') {
     throw new Error(`appendfsync must be 'everysec' or 'always', got ${String(opts.appendfsync)}`);
   }
@@ -205,6 +211,7 @@ class PrivateRedisServer implements PrivateRedis {
       '--appendonly', persist ? 'yes' : 'no',
       '--appendfsync', appendfsync,
       '--maxmemory-policy', 'noeviction',
+      '--maxmemory', String(this.opts.maxmemory),
       '--logfile', '',
       ...extraArgs,
     ];

@@ -78,6 +78,20 @@ export const logTrimmed =
     log.warn({ flowId, trimmed: ids.length, ids: ids.slice(0, 100) }, 'dead letters over the cap: the oldest were removed');
   };
 
+/**
+ * The letter as kept: a payload over `maxBytes` of JSON becomes the start of its JSON text, marked
+ * with its original size, so one huge message cannot hold megabytes of Redis for the letters' TTL
+ * while what it was stays readable.
+ */
+export function withPayloadCap(letter: DeadLetter, maxBytes: number): DeadLetter {
+  const json = JSON.stringify(letter.message.payload) ?? 'null';
+  const originalBytes = Buffer.byteLength(json);
+  if (originalBytes <= maxBytes) return letter;
+  // A cut inside a multi-byte character decodes to U+FFFD: the text stays valid, one char shorter.
+  const start = Buffer.from(json).subarray(0, maxBytes).toString('utf8');
+  return { ...letter, message: { ...letter.message, payload: start }, truncated: { originalBytes } };
+}
+
 let defaultLog: Pino | undefined;
 
 const warnTrimmed = (flowId: string, ids: string[]): void => logTrimmed((defaultLog ??= createLogger({ name: 'dead-letters' })))(flowId, ids);
@@ -100,11 +114,11 @@ export class DeadLetterStore {
    */
   async add(letter: DeadLetter): Promise<boolean> {
     const { flowId, id } = letter;
-    const { ttlSec, maxPerFlow } = this.retention.deadLetters;
+    const { ttlSec, maxPerFlow, maxPayloadBytes } = this.retention.deadLetters;
     const [added, ...trimmed] = (await ADD.run(
       this.redis,
       [this.keys.deadLetter(flowId, id), this.keys.deadLetters(flowId), this.keys.deadLetterNodes(flowId)],
-      [JSON.stringify(letter), ttlSec, letter.failedAt, id, maxPerFlow, letter.nodeId],
+      [JSON.stringify(withPayloadCap(letter, maxPayloadBytes)), ttlSec, letter.failedAt, id, maxPerFlow, letter.nodeId],
     )) as [number, ...string[]];
     // A crash before this leaves JSON keys and node entries that still expire with their TTL.
     for (let i = 0; i < trimmed.length; i += BATCH) {

@@ -228,16 +228,37 @@ return {recreated, pending}
  *
  * Output: 1 when stored, 0 when the run is gone (published only)
  */
+/**
+ * KEYS: run hash, events list. ARGV: max events, ttl, channel, max bytes, events (JSON)...
+ * Keeps the newest events within both caps (at least the last one); the bytes held live in the
+ * run hash (`eventBytes`), and every dropped execution outcome (completed, failed, skipped)
+ * counts in `executionsNotKept`.
+ */
 export const APPEND_EVENTS = new LuaScript(
   'appendEvents',
   `
 local kept = redis.call('EXISTS', KEYS[1]) == 1
-for i = 4, #ARGV do
-  if kept then redis.call('RPUSH', KEYS[2], ARGV[i]) end
+local maxCount, maxBytes = tonumber(ARGV[1]), tonumber(ARGV[4])
+for i = 5, #ARGV do
+  if kept then
+    redis.call('RPUSH', KEYS[2], ARGV[i])
+    redis.call('HINCRBY', KEYS[1], 'eventBytes', #ARGV[i])
+  end
   redis.call('PUBLISH', ARGV[3], ARGV[i])
 end
 if not kept then return 0 end
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
+local bytes = tonumber(redis.call('HGET', KEYS[1], 'eventBytes'))
+local count = redis.call('LLEN', KEYS[2])
+local dropped = 0
+while count > 1 and (count > maxCount or bytes > maxBytes) do
+  local old = redis.call('LPOP', KEYS[2])
+  bytes = bytes - #old
+  count = count - 1
+  local kind = string.match(old, '^{"type":"node:(%a+)"')
+  if kind == 'completed' or kind == 'failed' or kind == 'skipped' then dropped = dropped + 1 end
+end
+redis.call('HSET', KEYS[1], 'eventBytes', bytes)
+if dropped > 0 then redis.call('HINCRBY', KEYS[1], 'executionsNotKept', dropped) end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1
 `,

@@ -200,6 +200,23 @@ describe('RunStore', () => {
       expect(received).toEqual(events);
       expect((await runs.getRun(FLOW, 'r1'))?.events).toEqual(events.slice(2));
     });
+
+    it('keeps the newest events within maxEventBytesPerRun and counts the executions not kept', async () => {
+      const runs = store(retentionWith({ runs: { maxEventsPerRun: 1_000, maxEventBytesPerRun: 4_000 } }));
+      await runs.startRun(FLOW, start('r1'));
+      const completed = (n: number): TraceEvent => ({
+        type: 'node:completed',
+        data: { flowId: FLOW, revision: 3, runId: 'r1', at: T0 + n, nodeId: 'map', nodeType: 'map', messageId: `m${n}`, attempt: 1, durationMs: 1, outputs: [{ port: 'out', messageId: `o${n}`, preview: { value: 'x'.repeat(900), truncated: false } }] },
+      });
+      const events = Array.from({ length: 10 }, (_, n) => completed(n));
+      for (const e of events) await runs.recordEvent(e);
+      const run = await runs.getRun(FLOW, 'r1');
+      const kept = run?.events ?? [];
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept).toEqual(events.slice(events.length - kept.length));
+      expect(kept.reduce((sum, e) => sum + JSON.stringify(e).length, 0)).toBeLessThanOrEqual(4_000);
+      expect(run?.summary.executionsNotKept).toBe(events.length - kept.length);
+    });
   });
 
   describe('when a dead-lettered message is replayed', () => {

@@ -9,7 +9,8 @@
  * emitted exactly once whatever crashes and re-runs happen in between.
  *
  * Retention: run hashes and event lists live `retention.runs.ttlSec` (refreshed while the run
- * moves), events are capped at `maxEventsPerRun`, the runs index at `maxPerFlow` (the oldest go,
+ * moves), events are capped at `maxEventsPerRun` and `maxEventBytesPerRun` (APPEND_EVENTS,
+ * which counts the executions dropped), the runs index at `maxPerFlow` (the oldest go,
  * with their keys once finished; one still in flight keeps its record, flagged `trimmed`, until it
  * finishes and for `completedJobs.ageSec` after), done markers live `doneMarkersSec`.
  */
@@ -156,6 +157,7 @@ export function parseRunSummary(hash: Record<string, string>): RunSummary | unde
   if (hash.deployment !== undefined) summary.deployment = hash.deployment;
   if (hash.recreated === '1') summary.recreated = true;
   if (hash.trimmed === '1') summary.trimmed = true;
+  if (hash.executionsNotKept !== undefined) summary.executionsNotKept = int(hash.executionsNotKept);
   return summary;
 }
 
@@ -306,7 +308,7 @@ export class RunStore {
    */
   async recordEvents(events: readonly TraceEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const { ttlSec, maxEventsPerRun } = this.retention.runs;
+    const { ttlSec, maxEventsPerRun, maxEventBytesPerRun } = this.retention.runs;
     const channel = this.keys.traceChannel();
     // Consecutive events of one run go in one call; the calls leave in order on one connection.
     const segments: Array<{ flowId: string; runId: string; jsons: string[] }> = [];
@@ -318,7 +320,7 @@ export class RunStore {
     }
     await Promise.all(
       segments.map(({ flowId, runId, jsons }) =>
-        APPEND_EVENTS.run(this.redis, [this.keys.run(flowId, runId), this.keys.runEvents(flowId, runId)], [maxEventsPerRun, ttlSec, channel, ...jsons]),
+        APPEND_EVENTS.run(this.redis, [this.keys.run(flowId, runId), this.keys.runEvents(flowId, runId)], [maxEventsPerRun, ttlSec, channel, maxEventBytesPerRun, ...jsons]),
       ),
     );
   }

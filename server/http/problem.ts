@@ -6,7 +6,8 @@
 import type { ErrorRequestHandler } from 'express';
 import { InvalidFlowError } from '../../engine/plan';
 import { BackpressureError, NotDeployedError, PayloadTooDeepError, RedisUnavailableError, UnknownSourceError } from '../../engine/ingest';
-import { DeadLetterNotFoundError, ReplayConflictError } from '../../engine/dead-letter-service';
+import { MemoryPressureError } from '../../engine/redis/memory-guard';
+import { DeadLetterNotFoundError, ReplayConflictError, ReplayTruncatedError } from '../../engine/dead-letter-service';
 import type { Problem } from '../../flows/problems';
 import { IntakeError } from '../../nodes/errors';
 import type { Pino } from '../../engine/logger';
@@ -36,6 +37,9 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof BackpressureError) {
     return new HttpError(503, 'Busy', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
   }
+  if (error instanceof MemoryPressureError) {
+    return new HttpError(503, 'Busy', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
+  }
   if (error instanceof RedisUnavailableError) {
     return new HttpError(503, 'Unavailable', error.message, { retryAfterSec: error.retryAfterSec }, { 'Retry-After': String(error.retryAfterSec) });
   }
@@ -44,6 +48,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof UnknownSourceError) return notFound(error.message);
   if (error instanceof DeadLetterNotFoundError) return notFound(error.message);
   if (error instanceof ReplayConflictError) return conflict(error.message);
+  if (error instanceof ReplayTruncatedError) return new HttpError(422, 'Truncated dead letter', error.message);
   const e = error as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser's errors carry a type; their messages are safe to show.
   if (e?.type === 'entity.too.large') return new HttpError(413, 'Payload too large', 'the request body is larger than the limit');

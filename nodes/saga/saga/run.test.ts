@@ -232,7 +232,7 @@ describe('when a compensation keeps failing', () => {
     const { origin } = service;
     service.answer('/b', () => ({ status: 422, body: { reason: 'refused' } }));
     service.answer('/a/undo', () => ({ status: 404, body: { reason: 'no such charge' } }));
-    const engine = await t.start({ retention: { deadLetters: { maxPerFlow: 100, ttlSec: 60 * 86_400 } } });
+    const engine = await t.start({ retention: { deadLetters: { maxPerFlow: 100, ttlSec: 60 * 86_400, maxPayloadBytes: 256 * 1024 } } });
     await engine.deploy(sagaFlow(['a', 'b'].map((name) => step(origin, name))), 1);
     await engine.trigger(FLOW, 'in', { order: 9 });
 
