@@ -18,6 +18,7 @@ import { startEngine } from './engine-start';
 import type { ServerContext } from './context';
 import type { Engine } from '../engine/engine';
 import { ATTACHMENTS } from './attachments';
+import { HttpError } from './http/problem';
 import { isLoopback } from './loopback';
 import { stopOnSignals } from './shutdown';
 import { demoEnabled, startDemoServices } from './demo-start';
@@ -45,8 +46,11 @@ async function loadExamples(ctx: ServerContext, dataDir: string, deploy: boolean
     try {
       await ctx.flows.deploy(doc.id);
       log.info({ flowId: doc.id }, 'example flow deployed');
-    } catch {
-      log.info({ flowId: doc.id }, 'example flow saved (not deployable in this build yet)');
+    } catch (error) {
+      // Say why, e.g. "Kafka is not configured on this server: …", so the user knows what to set.
+      const problems = error instanceof HttpError ? (error.extra.problems as Array<{ message: string }> | undefined) : undefined;
+      const why = problems?.[0]?.message ?? (error instanceof Error ? error.message : String(error));
+      log.info({ flowId: doc.id, why }, `example flow saved, not deployed: ${why}`);
     }
   }
   writeFileSync(marker, `${new Date().toISOString()}\n`);
